@@ -1,0 +1,34 @@
+# The two commands of the README: `make lab` and `make test` (plus `make bench`).
+# Each creates .venv from python3 when it is missing; nothing needs to be activated.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test bench lint setup clean-state
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/camp lab --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m ruff check camp grader tests
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check camp grader tests
+	$(BIN)/python -m ruff format --check camp grader tests
+
+bench: $(STAMP)
+	$(BIN)/python -m grader.bench $(BENCH_ARGS)
+
+clean-state:
+	rm -rf .camp

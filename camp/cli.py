@@ -1,0 +1,143 @@
+"""`camp`: the command line. Each command is a thin wrapper over a keyword-only function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from camp import paths
+from camp.lang import CampError
+
+
+def _lab(args) -> int:
+    from grader.lab import start_lab
+
+    start_lab(port=args.port, ip=args.ip)
+    return 0
+
+
+def _course_init(args) -> int:
+    from grader.course import init_course
+
+    home = init_course()
+    print(f"course ready in {home} / कोर्स तैयार है")
+    return 0
+
+
+def _roster_import(args) -> int:
+    from grader.roster import import_roster
+
+    report = import_roster(file=Path(args.file))
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    print(f"roster: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+          f"{len(report.errors)} rejected")
+    return 1 if report.errors else 0
+
+
+def _release(args) -> int:
+    from grader.course import release
+
+    for name in release(assignments=args.assignments or None):
+        print(f"released {name} / जारी किया")
+    return 0
+
+
+def _collect(args) -> int:
+    from grader.course import collect
+
+    students = collect(assignment=args.assignment)
+    print(f"collected {len(students)} submissions of {args.assignment} / जमा किए गए")
+    return 0
+
+
+def _autograde(args) -> int:
+    from grader.course import autograde
+
+    outcome = autograde(assignment=args.assignment, students=args.student or None)
+    for student, status in outcome.items():
+        print(f"{student}: {status}")
+    graded = sum(1 for s in outcome.values() if s == "graded")
+    print(f"graded {graded} of {len(outcome)} / {len(outcome)} में से {graded} जाँचे गए")
+    return 0
+
+
+def _feedback(args) -> int:
+    from grader.course import feedback
+
+    done = feedback(assignment=args.assignment, students=args.student or None)
+    print(f"feedback released to {len(done)} participants / फ़ीडबैक भेजा गया")
+    return 0
+
+
+def _export(args) -> int:
+    from grader.course import export_grades
+
+    path = export_grades(to=Path(args.to))
+    print(f"grades written to {path} / अंक लिखे गए")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="camp", description="Social Media & AI Camp: course and grading tools")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("lab", help="prepare the course and start JupyterLab")
+    p.add_argument("--port", type=int, default=8888)
+    p.add_argument("--ip", default="localhost")
+    p.set_defaults(func=_lab)
+
+    course = sub.add_parser("course", help="course set-up").add_subparsers(dest="action", required=True)
+    course.add_parser("init", help="create or update the camp folder").set_defaults(func=_course_init)
+
+    roster = sub.add_parser("roster", help="participants").add_subparsers(dest="action", required=True)
+    p = roster.add_parser("import", help="import participants from a CSV (id,name,district,role,phone)")
+    p.add_argument("file")
+    p.set_defaults(func=_roster_import)
+
+    p = sub.add_parser("release", help="release assignments to participants (all when none named)")
+    p.add_argument("assignments", nargs="*")
+    p.set_defaults(func=_release)
+
+    for name, func, text in (
+        ("collect", _collect, "collect submissions"),
+        ("autograde", _autograde, "autograde collected submissions"),
+        ("feedback", _feedback, "generate and return feedback"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("assignment")
+        if name != "collect":
+            p.add_argument("--student", action="append", help="only this participant (repeatable)")
+        p.set_defaults(func=func)
+
+    export = sub.add_parser("export", help="export data").add_subparsers(dest="what", required=True)
+    p = export.add_parser("grades", help="export grades as CSV")
+    p.add_argument("--to", required=True, help="CSV file to write")
+    p.set_defaults(func=_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    paths.ensure_tools_on_path()
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CampError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc.en} / {exc.hi}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("stopped / रोका गया", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an unexpected failure: one line, the traceback behind --debug
+        if args.debug:
+            raise
+        print(f"error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Trainer side of the camp: course setup, roster, release, collect, autograde, feedback, exports."""

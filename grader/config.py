@@ -1,0 +1,88 @@
+"""The configuration files that make nbgrader and JupyterLab work for one camp folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from camp import paths
+
+# Course-wide nbgrader settings. Kept as a dict so the same values reach nbgrader's Python API
+# (tests, the CLI) and the files JupyterLab's extensions read.
+STUB_PY = "# ✍️ यहाँ लिखें (वैकल्पिक) / write here (optional)"
+
+
+def nbgrader_settings() -> dict[str, dict[str, object]]:
+    """nbgrader's settings for the current camp folder, as {section: {option: value}}."""
+    return {
+        "CourseDirectory": {
+            "root": str(paths.course_root()),
+            "course_id": paths.COURSE_ID,
+            "db_url": paths.db_url(),
+            # What a participant's folder may carry besides the notebook (answers.json among them).
+            "ignore": [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".answers-*"],
+            "max_file_size": 5000,
+        },
+        "Exchange": {
+            "root": str(paths.exchange_root()),
+            "assignment_dir": str(paths.work_dir()),
+            "path_includes_course": False,
+        },
+        "ClearSolutions": {
+            "code_stub": {"python": STUB_PY},
+            "text_stub": "✍️ यहाँ लिखें / write your answer here",
+        },
+        "ExecutePreprocessor": {"timeout": 120, "interrupt_on_timeout": True},
+        "Execute": {"timeout": 120, "interrupt_on_timeout": True},
+        "Autograde": {
+            "autograde_preprocessors": [
+                "nbgrader.preprocessors.Execute",
+                "nbgrader.preprocessors.LimitOutput",
+                "nbgrader.preprocessors.SaveAutoGrades",
+                "nbgrader.preprocessors.AssignLatePenalties",
+                "nbgrader.preprocessors.GetGrades",
+                "grader.rubric.ShowRubric",
+            ],
+        },
+        "GenerateFeedback": {"force": True},
+        "GenerateAssignment": {"force": True},
+    }
+
+
+def traitlets_config():
+    """The same settings as a traitlets Config object, for `NbGraderAPI(config=...)`."""
+    from traitlets.config import Config
+
+    cfg = Config()
+    for section, options in nbgrader_settings().items():
+        for key, value in options.items():
+            cfg[section][key] = value
+    return cfg
+
+
+def write(home: Path | None = None) -> Path:
+    """Write nbgrader's and JupyterLab's configuration into `<camp>/etc/jupyter`; returns the folder.
+
+    `camp lab` puts this folder on JUPYTER_CONFIG_PATH, so the Lab extensions (Assignment List,
+    Formgrader) and nbgrader commands run from notebooks all see the same course and exchange.
+    """
+    folder = paths.config_dir() if home is None else home / "etc" / "jupyter"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["# Written by `camp course init`; edits are overwritten. See grader/config.py.", "c = get_config()  # noqa"]
+    for section, options in nbgrader_settings().items():
+        for key, value in options.items():
+            lines.append(f"c.{section}.{key} = {value!r}")
+    (folder / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    server = {
+        "ServerApp": {"open_browser": False},
+        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate"},
+        "ContentsManager": {"hide_globs": ["__pycache__", "*.pyc", ".ipynb_checkpoints", "etc", "exchange", "logs"]},
+    }
+    (folder / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
+    # The news pop-up and update checks off in the participant's Lab settings as well.
+    settings = folder.parent / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
+    )
+    return folder

@@ -1,0 +1,227 @@
+"""The trainer's verbs: prepare the course, release, collect, autograde, return feedback, export grades.
+
+Each verb is a keyword-only function; the `camp` command line and notebooks call the same ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from camp import paths
+from camp.lang import CampError
+from grader import config as camp_config
+
+
+def _api():
+    paths.ensure_tools_on_path()
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    cfg = camp_config.traitlets_config()
+    return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+
+
+def _run(result: dict, what: str) -> dict:
+    if not result.get("success"):
+        detail = (result.get("error") or result.get("log") or "").strip().splitlines()
+        last = detail[-1] if detail else "unknown error"
+        raise CampError(f"{what} नहीं हो सका: {last}", f"{what} failed: {last}")
+    return result
+
+
+def assignment_ids() -> list[str]:
+    """The course's assignments: one folder each under `assignments/` holding a notebook."""
+    root = paths.assignments_source()
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if root.exists() else []
+
+
+def _known(assignment: str) -> None:
+    if assignment not in assignment_ids():
+        known = ", ".join(assignment_ids()) or "-"
+        raise CampError(
+            f"'{assignment}' नाम का कोई असाइनमेंट नहीं है (उपलब्ध: {known})",
+            f"there is no assignment called '{assignment}' (known: {known})",
+        )
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts:
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _state() -> dict:
+    path = paths.home() / "state.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _save_state(state: dict) -> None:
+    (paths.home() / "state.json").write_text(json.dumps(state, indent=1), encoding="utf-8")
+
+
+def init_course(*, release_all: bool = True) -> Path:
+    """Create (or bring up to date) the camp folder: config, exchange, course sources, lessons, releases.
+
+    Safe to run again: unchanged assignments are not regenerated, so a second run takes a moment.
+    Returns the camp folder.
+    """
+    from grader import lessons
+
+    home = paths.home()
+    for folder in (paths.course_root() / "source", paths.exchange_root(), paths.work_dir(), paths.logs_dir()):
+        folder.mkdir(parents=True, exist_ok=True)
+    paths.exchange_root().chmod(0o777)
+    camp_config.write()
+    lessons.build_lessons()
+    state = _state()
+    changed = []
+    for assignment in assignment_ids():
+        src = paths.assignments_source() / assignment
+        digest = _tree_hash(src)
+        dest = paths.course_root() / "source" / assignment
+        released = (paths.exchange_root() / paths.COURSE_ID / "outbound" / assignment).exists()
+        if state.get(assignment) == digest and dest.exists() and (released or not release_all):
+            continue
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        changed.append(assignment)
+        state[assignment] = digest
+    for assignment in changed:
+        release(assignments=[assignment], to_exchange=release_all)
+    _ensure_student(getpass.getuser())
+    _save_state(state)
+    return home
+
+
+def _ensure_student(student_id: str, **fields: str) -> None:
+    from nbgrader.api import Gradebook
+
+    paths.ensure_tools_on_path()
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        gb.update_or_create_student(student_id, **fields)
+
+
+def release(*, assignments: list[str] | None = None, to_exchange: bool = True) -> list[str]:
+    """Generate the participant version of each assignment and release it to the exchange.
+
+    With no names, every assignment is released. Returns the released ids.
+    """
+    names = assignments or assignment_ids()
+    for name in names:
+        _known(name)
+    api = _api()
+    for name in names:
+        src = paths.assignments_source() / name
+        dest = paths.course_root() / "source" / name
+        if not dest.exists():
+            shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        _run(api.generate_assignment(name, force=True, create=True), f"generate {name}")
+        if to_exchange:
+            api.unrelease(name)
+            _run(api.release_assignment(name), f"release {name}")
+    return names
+
+
+def collect(*, assignment: str) -> list[str]:
+    """Collect every submission of `assignment` from the exchange; returns the participants collected."""
+    _known(assignment)
+    api = _api()
+    _run(api.collect(assignment, update=True), f"collect {assignment}")
+    return submitted_students(assignment=assignment)
+
+
+def submitted_students(*, assignment: str) -> list[str]:
+    root = paths.course_root() / "submitted"
+    return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir()) if root.exists() else []
+
+
+def autograde(*, assignment: str, students: list[str] | None = None) -> dict[str, str]:
+    """Autograde collected submissions; returns {participant: "graded" or "ungradable: reason"}.
+
+    One bad submission never stops the batch.
+    """
+    _known(assignment)
+    api = _api()
+    outcome = {}
+    for student in students or submitted_students(assignment=assignment):
+        result = api.autograde(assignment, student, force=True, create=True)
+        if result.get("success"):
+            outcome[student] = "graded"
+        else:
+            outcome[student] = "ungradable: " + _reason(result)
+    return outcome
+
+
+def _reason(result: dict) -> str:
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    for marker, why in (
+        ("NotJSONError", "notebook is not valid JSON"),
+        ("JSONDecodeError", "notebook is not valid JSON"),
+        ("Notebook does not appear to be JSON", "notebook is not valid JSON"),
+        ("No notebooks found", "no notebook in the submission"),
+        ("No submitted file", "notebook missing from the submission"),
+    ):
+        if marker in text:
+            return why
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "unknown error"
+
+
+def feedback(*, assignment: str, students: list[str] | None = None) -> list[str]:
+    """Generate feedback for graded submissions and release it to the exchange."""
+    _known(assignment)
+    api = _api()
+    done = []
+    for student in students or submitted_students(assignment=assignment):
+        if not (paths.course_root() / "autograded" / student / assignment).exists():
+            continue
+        _run(api.generate_feedback(assignment, student, force=True), f"feedback {assignment}/{student}")
+        _run(api.release_feedback(assignment, student), f"release feedback {assignment}/{student}")
+        done.append(student)
+    return done
+
+
+def export_grades(*, to: Path) -> Path:
+    """Write every participant's score per assignment to a CSV file (properly quoted)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from grader import roster
+
+    people = roster.load()
+    paths.ensure_tools_on_path()
+    rows = []
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        assignments = [a.name for a in gb.assignments]
+        for student in gb.students:
+            info = people.get(student.id, {})
+            row = {
+                "id": student.id,
+                "name": info.get("name") or " ".join(filter(None, [student.first_name, student.last_name])),
+                "district": info.get("district", ""),
+                "role": info.get("role", ""),
+            }
+            total = 0.0
+            for name in assignments:
+                try:
+                    score = gb.find_submission(name, student.id).score
+                except MissingEntry:
+                    score = None
+                row[name] = "" if score is None else f"{score:g}"
+                total += score or 0.0
+            row["total"] = f"{total:g}"
+            rows.append(row)
+    to = Path(to)
+    to.parent.mkdir(parents=True, exist_ok=True)
+    with to.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["id", "name", "district", "role", *assignments, "total"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return to

@@ -1,0 +1,42 @@
+"""Start JupyterLab on the camp folder, with nbgrader's panels pointed at this camp."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from camp import paths
+
+
+def lab_env() -> dict[str, str]:
+    """The environment JupyterLab (and every kernel it starts) runs with."""
+    paths.ensure_tools_on_path()
+    env = dict(os.environ)
+    extra = str(paths.config_dir())
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [extra, env.get("JUPYTER_CONFIG_PATH")]))
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(paths.config_dir().parent / "lab-settings")
+    env["CAMP_HOME"] = str(paths.home())
+    env["CAMP_SOURCES"] = str(paths.SOURCE_ROOT)
+    return env
+
+
+def lab_command(*, port: int = 8888, ip: str = "localhost") -> list[str]:
+    start = "lessons/00-start-here/00-start-here.hi.ipynb"
+    return [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser",
+        f"--ip={ip}",
+        f"--port={port}",
+        f"--ServerApp.root_dir={paths.home()}",
+        f"--LabApp.default_url=/lab/tree/{start}",
+    ]
+
+
+def start_lab(*, port: int = 8888, ip: str = "localhost") -> None:
+    """Prepare the course (fast when nothing changed) and replace this process with JupyterLab."""
+    from grader.course import init_course
+
+    init_course()
+    print(f"🏕  Social Media & AI Camp: http://{ip}:{port}/lab  (the full link with its token follows)", flush=True)
+    cmd = lab_command(port=port, ip=ip)
+    os.execvpe(cmd[0], cmd, lab_env())
