@@ -106,7 +106,8 @@ def parse_number(text: Any) -> float | None:
         number = float(cleaned)
     except ValueError:
         raise CampError(
-            f"'{text}' संख्या नहीं है; केवल अंक लिखें, जैसे 12.5", f"'{text}' is not a number; type digits only, e.g. 12.5"
+            f"'{text}' संख्या नहीं है; केवल अंक लिखें, जैसे 12.5",
+            f"'{text}' is not a number; type digits only, e.g. 12.5",
         ) from None
     if math.isnan(number) or math.isinf(number):
         raise CampError("यह संख्या मान्य नहीं है।", "This number is not valid.")

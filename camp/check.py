@@ -52,7 +52,9 @@ def _ok(qid: str) -> None:
 def answered(qid: str, got: Any) -> None:
     """A visible check: only that an answer was given (the hidden test decides if it is right)."""
     _require(qid, got)
-    print(f"✔ {qid}: {bi('उत्तर मिला — जमा करने के बाद जाँचा जाएगा', 'answer found — it is checked after you submit')}")
+    print(
+        f"✔ {qid}: {bi('उत्तर मिला — जमा करने के बाद जाँचा जाएगा', 'answer found — it is checked after you submit')}"
+    )
 
 
 def equal(qid: str, got: Any, expected: Any, *, hint_hi: str, hint_en: str, ignore_case: bool = True) -> None:

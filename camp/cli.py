@@ -31,8 +31,10 @@ def _roster_import(args) -> int:
     report = import_roster(file=Path(args.file))
     for error in report.errors:
         print(error, file=sys.stderr)
-    print(f"roster: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-          f"{len(report.errors)} rejected")
+    print(
+        f"roster: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.errors)} rejected"
+    )
     return 1 if report.errors else 0
 
 
@@ -80,7 +82,9 @@ def _export(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="camp", description="Social Media & AI Camp: course and grading tools")
+    parser = argparse.ArgumentParser(
+        prog="camp", description="Social Media & AI Camp: course and grading tools"
+    )
     parser.add_argument("--debug", action="store_true", help="show full tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -9,7 +9,9 @@ from camp import paths
 
 # Course-wide nbgrader settings. Kept as a dict so the same values reach nbgrader's Python API
 # (tests, the CLI) and the files JupyterLab's extensions read.
-STUB_PY = "# ✍️ यहाँ लिखें (वैकल्पिक) / write here (optional)"
+# An optional code answer is released as `answer_qN = None` with nothing after it, so "Run all" never
+# stops on a stub; a blank written answer gets the bilingual text stub.
+STUB_PY = ""
 
 
 def nbgrader_settings() -> dict[str, dict[str, object]]:
@@ -36,16 +38,36 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
         "Execute": {"timeout": 120, "interrupt_on_timeout": True},
         "Autograde": {
             "autograde_preprocessors": [
+                "grader.widget_answers.InlineAnswers",
                 "nbgrader.preprocessors.Execute",
+                "nbgrader.preprocessors.IgnorePattern",
+                "grader.rubric.ShowRubric",
+                "nbconvert.preprocessors.ClearMetadataPreprocessor",
                 "nbgrader.preprocessors.LimitOutput",
                 "nbgrader.preprocessors.SaveAutoGrades",
                 "nbgrader.preprocessors.AssignLatePenalties",
-                "nbgrader.preprocessors.GetGrades",
-                "grader.rubric.ShowRubric",
+                "nbgrader.preprocessors.CheckCellMetadata",
             ],
         },
         "GenerateFeedback": {"force": True},
-        "GenerateAssignment": {"force": True},
+        "GenerateAssignment": {
+            "force": True,
+            "preprocessors": [
+                "nbgrader.preprocessors.IncludeHeaderFooter",
+                "nbgrader.preprocessors.InstantiateTests",
+                "nbgrader.preprocessors.LockCells",
+                "nbgrader.preprocessors.ClearSolutions",
+                "nbgrader.preprocessors.ClearOutput",
+                "nbgrader.preprocessors.CheckCellMetadata",
+                "nbgrader.preprocessors.ComputeChecksums",
+                "nbgrader.preprocessors.SaveCells",
+                "grader.rubric.StripRubric",  # the rubric's example answer never reaches participants
+                "nbgrader.preprocessors.ClearHiddenTests",
+                "nbgrader.preprocessors.ClearMarkScheme",
+                "nbgrader.preprocessors.ComputeChecksums",
+                "nbgrader.preprocessors.CheckCellMetadata",
+            ],
+        },
     }
 
 
@@ -68,15 +90,23 @@ def write(home: Path | None = None) -> Path:
     """
     folder = paths.config_dir() if home is None else home / "etc" / "jupyter"
     folder.mkdir(parents=True, exist_ok=True)
-    lines = ["# Written by `camp course init`; edits are overwritten. See grader/config.py.", "c = get_config()  # noqa"]
+    lines = [
+        "# Written by `camp course init`; edits are overwritten. See grader/config.py.",
+        "c = get_config()  # noqa",
+    ]
     for section, options in nbgrader_settings().items():
         for key, value in options.items():
             lines.append(f"c.{section}.{key} = {value!r}")
     (folder / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
     server = {
         "ServerApp": {"open_browser": False},
-        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate"},
-        "ContentsManager": {"hide_globs": ["__pycache__", "*.pyc", ".ipynb_checkpoints", "etc", "exchange", "logs"]},
+        "LabApp": {
+            "news_url": None,
+            "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        },
+        "ContentsManager": {
+            "hide_globs": ["__pycache__", "*.pyc", ".ipynb_checkpoints", "etc", "exchange", "logs"]
+        },
     }
     (folder / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
     # The news pop-up and update checks off in the participant's Lab settings as well.

@@ -37,7 +37,11 @@ def _run(result: dict, what: str) -> dict:
 def assignment_ids() -> list[str]:
     """The course's assignments: one folder each under `assignments/` holding a notebook."""
     root = paths.assignments_source()
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if root.exists() else []
+    return (
+        sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+        if root.exists()
+        else []
+    )
 
 
 def _known(assignment: str) -> None:

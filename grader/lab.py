@@ -23,7 +23,9 @@ def lab_env() -> dict[str, str]:
 def lab_command(*, port: int = 8888, ip: str = "localhost") -> list[str]:
     start = "lessons/00-start-here/00-start-here.hi.ipynb"
     return [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         "--no-browser",
         f"--ip={ip}",
         f"--port={port}",
@@ -37,6 +39,9 @@ def start_lab(*, port: int = 8888, ip: str = "localhost") -> None:
     from grader.course import init_course
 
     init_course()
-    print(f"🏕  Social Media & AI Camp: http://{ip}:{port}/lab  (the full link with its token follows)", flush=True)
+    print(
+        f"🏕  Social Media & AI Camp: http://{ip}:{port}/lab  (the full link with its token follows)",
+        flush=True,
+    )
     cmd = lab_command(port=port, ip=ip)
     os.execvpe(cmd[0], cmd, lab_env())

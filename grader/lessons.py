@@ -14,7 +14,11 @@ LANGS = ("hi", "en")
 def lesson_sources() -> list[Path]:
     """Every lesson source file, `modules/NN-topic/NN-topic.<lang>.md`, in course order."""
     root = paths.modules_source()
-    return sorted(p for p in root.glob("*/*.md") if p.suffixes[-2:-1] in ([".hi"], [".en"])) if root.exists() else []
+    return (
+        sorted(p for p in root.glob("*/*.md") if p.suffixes[-2:-1] in ([".hi"], [".en"]))
+        if root.exists()
+        else []
+    )
 
 
 def read_lesson(path: Path):

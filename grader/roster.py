@@ -62,7 +62,9 @@ def import_roster(*, file: Path) -> ImportReport:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise CampError(f"{file} UTF-8 में नहीं है; CSV को UTF-8 में सहेजें", f"{file} is not UTF-8; save it as UTF-8 CSV")
+        raise CampError(
+            f"{file} UTF-8 में नहीं है; CSV को UTF-8 में सहेजें", f"{file} is not UTF-8; save it as UTF-8 CSV"
+        ) from None
     reader = csv.DictReader(text.splitlines())
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [f for f in FIELDS[:4] if f not in header]
@@ -77,7 +79,11 @@ def import_roster(*, file: Path) -> ImportReport:
     paths.course_root().mkdir(parents=True, exist_ok=True)
     with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
         for line, raw in enumerate(reader, start=2):
-            row = {f: (raw.get(orig) or "").strip() for orig, f in zip(reader.fieldnames or [], header) if f in FIELDS}
+            row = {
+                f: (raw.get(orig) or "").strip()
+                for orig, f in zip(reader.fieldnames or [], header)
+                if f in FIELDS
+            }
             row = {f: row.get(f, "") for f in FIELDS}
             row["role"] = ROLES.get(row["role"].lower(), row["role"]) if row["role"] else ""
             problem = _row_problem(row)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from camp import paths
 
@@ -18,7 +18,12 @@ def rubric_of(cell: Any) -> dict[str, Any] | None:
 
 def render(rubric: dict[str, Any]) -> str:
     """A rubric as Markdown: criteria with points, then an example of a good answer."""
-    lines = ["#### 🧑‍🏫 मूल्यांकन मानदंड / Rubric (for the trainer)", "", "| मानदंड / criterion | अंक / points |", "|---|---|"]
+    lines = [
+        "#### 🧑‍🏫 मूल्यांकन मानदंड / Rubric (for the trainer)",
+        "",
+        "| मानदंड / criterion | अंक / points |",
+        "|---|---|",
+    ]
     for crit in rubric.get("criteria", []):
         lines.append(f"| {crit['hi']} / {crit['en']} | {crit['points']} |")
     total = sum(c["points"] for c in rubric.get("criteria", []))
@@ -45,7 +50,7 @@ def source_rubrics(assignment: str, notebook: str, course_root: Path | None = No
     return found
 
 
-class ShowRubric(Preprocessor):
+class ShowRubric(NbGraderPreprocessor):
     """After autograding, put each free-text item's rubric just below it, so the Formgrader shows it.
 
     The rubric comes from the course's source notebook, never from the submission.
@@ -69,3 +74,13 @@ class ShowRubric(Preprocessor):
                 cells.append(view)
         nb.cells = cells
         return nb, resources
+
+
+class StripRubric(NbGraderPreprocessor):
+    """Remove rubrics from the participant's version of a notebook (they hold an example answer)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        camp = cell.metadata.get("camp")
+        if isinstance(camp, dict) and "rubric" in camp:
+            del camp["rubric"]
+        return cell, resources
