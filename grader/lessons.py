@@ -62,3 +62,32 @@ def build_lessons(*, dest: Path | None = None) -> list[Path]:
         written.append(target)
     manifest_path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return written
+
+
+def twin_of(hindi: Path) -> Path:
+    """The English twin of a Hindi lesson source (`NN-topic.hi.md` -> `NN-topic.en.md`)."""
+    return hindi.with_name(hindi.name.replace(".hi.md", ".en.md"))
+
+
+def front_matter(path: Path) -> dict:
+    import jupytext
+
+    return dict(jupytext.read(path, fmt="md:myst").metadata.get("camp", {}))
+
+
+def rehash(*, lessons: list[Path] | None = None) -> list[Path]:
+    """Record each Hindi source's current hash in its English twin's front matter (after review).
+
+    The twin names its source and that source's SHA-256, so a twin left behind by a Hindi edit shows.
+    """
+    import re
+
+    done = []
+    for hindi in lessons or [p for p in lesson_sources() if p.name.endswith(".hi.md")]:
+        twin = twin_of(hindi)
+        text = twin.read_text(encoding="utf-8")
+        new = re.sub(r"(source_sha256:\s*)\S+", rf"\g<1>{_digest(hindi)}", text, count=1)
+        if new != text:
+            twin.write_text(new, encoding="utf-8")
+            done.append(twin)
+    return done
