@@ -243,6 +243,8 @@ class AnswerBox:
         if self.kind == "choices":
             for (_, v), box in zip(self.options, self._boxes):
                 box.value = v in value
+        elif self.kind == "number":
+            self.widget.value = value if isinstance(value, str) else _describe(value)  # typed as text
         else:
             self.widget.value = value
         if self.kind in ("text", "long_text", "number"):

@@ -1,0 +1,129 @@
+"""Shared fixtures: a camp folder per test session, and helpers that grade a notebook for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def course_home(tmp_path_factory):
+    """A prepared camp folder (config, sources, releases) shared by one test process."""
+    home = tmp_path_factory.mktemp("camp-home")
+    os.environ["CAMP_HOME"] = str(home)
+    from grader.course import init_course
+
+    init_course()
+    return home
+
+
+@pytest.fixture
+def fresh_home(tmp_path, monkeypatch):
+    """An empty camp folder of this test's own."""
+    home = tmp_path / "camp"
+    home.mkdir()
+    monkeypatch.setenv("CAMP_HOME", str(home))
+    return home
+
+
+def assignment_ids() -> list[str]:
+    return sorted(p.name for p in (REPO / "assignments").iterdir() if list(p.glob("*.ipynb")))
+
+
+def answer_fixture(assignment: str) -> dict:
+    path = FIXTURES / "assignments" / f"{assignment}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+class Grader:
+    """Put a notebook (and files) where `nbgrader collect` would, autograde it, read the scores back."""
+
+    def __init__(self, home: Path):
+        self.home = home
+
+    def submit(self, assignment: str, nb, files: dict[str, str] | None = None, student: str | None = None) -> str:
+        student = student or f"s{uuid.uuid4().hex[:8]}"
+        folder = self.home / "course" / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{assignment}.ipynb")
+        for name, text in (files or {}).items():
+            (folder / name).write_text(text, encoding="utf-8")
+        (folder / "timestamp.txt").write_text("2026-11-28 10:00:00.000000 UTC", encoding="utf-8")
+        return student
+
+    def grade(self, assignment: str, student: str) -> str:
+        from grader.course import autograde
+
+        return autograde(assignment=assignment, students=[student])[student]
+
+    def scores(self, assignment: str, student: str) -> dict[str, float]:
+        """{grade_id: score} for every grade cell of the submission."""
+        from nbgrader.api import Gradebook
+
+        from camp import paths
+
+        with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+            submission = gb.find_submission_notebook(assignment, assignment, student)
+            return {g.name: g.score for g in submission.grades}
+
+    def auto_scores(self, assignment: str, student: str) -> dict[str, float]:
+        return {k: v for k, v in self.scores(assignment, student).items() if k.endswith("_test")}
+
+    def max_auto(self, assignment: str) -> dict[str, float]:
+        from nbgrader.api import Gradebook
+
+        from camp import paths
+
+        with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+            nb = gb.find_notebook(assignment, assignment)
+            return {c.name: c.max_score for c in nb.grade_cells if c.name.endswith("_test")}
+
+    def autograded(self, assignment: str, student: str):
+        path = self.home / "course" / "autograded" / student / assignment / f"{assignment}.ipynb"
+        return nbformat.read(path, as_version=4)
+
+
+@pytest.fixture(scope="session")
+def grader(course_home) -> Grader:
+    return Grader(course_home)
+
+
+def source_notebook(home: Path, assignment: str):
+    return nbformat.read(home / "course" / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def release_notebook(home: Path, assignment: str):
+    return nbformat.read(home / "course" / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def answer_with_widgets(nb, answers: dict, workdir: Path):
+    """Run a released notebook in a real kernel and answer through its widgets, as clicks would.
+
+    Returns the notebook as the participant would save it; answers.json is left in `workdir`.
+    """
+    from nbclient import NotebookClient
+
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    driver = nbformat.v4.new_code_cell(
+        "from camp import answers as _a\n"
+        f"for _q, _v in {json.dumps(answers, ensure_ascii=False)}.items():\n"
+        "    _a.shown[_q].set(_v)\n"
+    )
+    nb.cells.append(driver)
+    workdir.mkdir(parents=True, exist_ok=True)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
+    nb.cells.remove(driver)
+    return nb
+
+
+def copy_tree(src: Path, dest: Path) -> None:
+    shutil.copytree(src, dest, dirs_exist_ok=True)

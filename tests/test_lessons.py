@@ -1,0 +1,93 @@
+"""Lessons: each executes offline top to bottom in Hindi and English, and the twins match."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from nbclient import NotebookClient
+
+from grader import lessons
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = lessons.lesson_sources()
+HINDI = [p for p in SOURCES if p.name.endswith(".hi.md")]
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+def _id(path: Path) -> str:
+    return path.name.removesuffix(".md")
+
+
+def test_every_module_has_a_hindi_lesson_and_an_english_twin():
+    """Is there a Hindi source and an English twin for each module folder?"""
+    folders = sorted(p for p in (REPO / "modules").iterdir() if p.is_dir())
+    assert folders
+    for folder in folders:
+        assert (folder / f"{folder.name}.hi.md").exists(), folder
+        assert (folder / f"{folder.name}.en.md").exists(), folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES, ids=_id)
+def test_lesson_executes_offline_without_errors(source, fresh_home, monkeypatch):
+    """Does the lesson run top to bottom, offline, in under 60 s, and record its progress?"""
+    monkeypatch.setenv("OPENAI_API_KEY", "")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9")  # nothing listens: any network use fails
+    nb = lessons.read_lesson(source)
+    start = time.monotonic()
+    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(fresh_home)}}).execute()
+    assert time.monotonic() - start < 60
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    assert images, "at least one chart"
+    from camp import progress
+
+    lesson = lessons.front_matter(source)["lesson"]
+    assert progress.summary()["lessons"][lesson]["finished"]
+
+
+@pytest.mark.parametrize("hindi", HINDI, ids=_id)
+def test_english_twin_has_the_same_cells_and_identical_code(hindi):
+    """Same number and kinds of cells, identical code, no empty markdown, Hindi in one and English in the other."""
+    hi = lessons.read_lesson(hindi)
+    en = lessons.read_lesson(lessons.twin_of(hindi))
+    assert [c.cell_type for c in hi.cells] == [c.cell_type for c in en.cells]
+    for n, (a, b) in enumerate(zip(hi.cells, en.cells)):
+        if a.cell_type == "code":
+            assert a.source == b.source, f"code cell {n} differs"
+        else:
+            assert a.source.strip() and b.source.strip(), f"markdown cell {n} is empty"
+            prose_hi = re.sub(r"`[^`]*`|\|[^|\n]*\||https?://\S+", "", a.source)
+            assert DEVANAGARI.search(prose_hi), f"Hindi cell {n} has no Hindi"
+            hi_chars = len(DEVANAGARI.findall(b.source))
+            assert hi_chars < 0.5 * len(b.source), f"English cell {n} looks untranslated"
+    assert "lesson_opened" in hi.cells[1].source or any("lesson_opened" in c.source for c in hi.cells[:3])
+    assert "lesson_finished" in [c for c in hi.cells if c.cell_type == "code"][-1].source
+    last = hi.cells[-1].source.lower()
+    assert "स्रोत" in last and "http" in last, "the last cell lists the sources"
+
+
+@pytest.mark.parametrize("hindi", HINDI, ids=_id)
+def test_english_twin_names_its_source_and_is_not_stale(hindi):
+    """Does the twin's front matter carry the current Hindi source's hash (run `rehash` after review)?"""
+    meta = lessons.front_matter(lessons.twin_of(hindi))
+    assert meta.get("source") == hindi.name
+    assert meta.get("source_sha256") == lessons._digest(hindi), "stale English twin: review it, then rehash"
+
+
+def test_lesson_copies_keep_participant_edits(fresh_home):
+    """A participant's edited copy is kept when the course is rebuilt; an untouched one is refreshed."""
+    written = lessons.build_lessons()
+    assert written and all(p.suffix == ".ipynb" for p in written)
+    edited, untouched = written[0], written[1]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Start here", "My notes"), encoding="utf-8")
+    manifest = fresh_home / "lessons" / ".manifest.json"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(re.sub(r'"source": "[0-9a-f]+"', '"source": "old"', text), encoding="utf-8")
+    rebuilt = lessons.build_lessons()
+    assert untouched in rebuilt and edited not in rebuilt
+    assert "My notes" in edited.read_text(encoding="utf-8")
