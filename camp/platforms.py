@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from camp.lang import CampError
@@ -254,7 +255,15 @@ def shown_before_more(text: str, platform: str) -> str:
     limit = _platform(platform)
     text = unicodedata.normalize("NFC", str(text or ""))
     cut = limit.shown_before_more
-    return text if cut is None or len(text) <= cut else text[:cut]
+    if cut is None or length(text, limit.key) <= cut:
+        return text
+    if not limit.key.startswith("x"):
+        return text[:cut]
+    low, high = 0, len(text)  # the longest start that X counts as at most `cut`
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if x_length(text[:mid]) <= cut else (low, mid - 1)
+    return text[:low]
 
 
 @dataclass(frozen=True)
@@ -296,11 +305,14 @@ def check(text: str, platform: str) -> Check:
     )
 
 
-def check_all(text: str) -> list[Check]:
-    """`check` on every platform in `PLATFORMS`, in its order.
+def check_all(text: str, only: Iterable[str] | None = None) -> list[Check]:
+    """`check` on every platform in `PLATFORMS` (or only those named), in `PLATFORMS` order.
 
     Example:
         >>> [c.platform for c in check_all("नमस्ते")][:2]
         ['x', 'x_premium']
+        >>> [c.platform for c in check_all("नमस्ते", only=["instagram", "x"])]
+        ['x', 'instagram']
     """
-    return [check(text, key) for key in PLATFORMS]
+    wanted = None if only is None else {_platform(key).key for key in only}
+    return [check(text, key) for key in PLATFORMS if wanted is None or key in wanted]

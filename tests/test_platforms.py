@@ -124,9 +124,19 @@ def test_shown_before_more():
     assert not check("छोटा", "instagram").cut_at_more
 
 
+def test_long_x_post_is_cut_by_x_count():
+    """On X Premium, is "Show more" placed by X's count, so a long link does not cut a short post?"""
+    short = "क" * 250 + " https://example.org/" + "a" * 100
+    assert shown_before_more(short, "x_premium") == short
+    long = "क" * 300 + "👍" * 10
+    assert shown_before_more(long, "x_premium") == "क" * 280
+    assert shown_before_more("👍" * 200, "x_premium") == "👍" * 140
+
+
 def test_check_all_covers_every_platform():
-    """Does check_all give one verdict per platform, in PLATFORMS order?"""
+    """Does check_all give one verdict per platform, in PLATFORMS order, or only those asked for?"""
     assert [c.platform for c in check_all("नमस्ते")] == list(platforms.PLATFORMS)
+    assert [c.platform for c in check_all("नमस्ते", only=["Facebook", "x"])] == ["x", "facebook"]
 
 
 def test_limits_match_the_data_table():
