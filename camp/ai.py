@@ -190,10 +190,10 @@ def _settings() -> Settings:
 def _not_configured() -> AIError:
     return AIError(
         "not_configured",
-        "AI अभी जुड़ा नहीं है: `camp.ai.key_widget()` चलाकर कुंजी डालें, या प्रशिक्षक से कैंप सर्वर का पता "
-        "पूछें (docs/ai.md देखें)।",
-        "AI is not connected yet: run `camp.ai.key_widget()` to enter a key, or ask your trainer for the "
-        "camp server's address (see docs/ai.md).",
+        "AI अभी जुड़ा नहीं है: नोटबुक में `camp.ai.key_widget()` चलाकर कुंजी डालें, या प्रशिक्षक के बताए "
+        "OPENAI_BASE_URL / OPENAI_API_KEY सेट करें (docs/ai.md देखें)।",
+        "AI is not connected yet: run `camp.ai.key_widget()` in a notebook to enter a key, or set "
+        "OPENAI_BASE_URL / OPENAI_API_KEY as your trainer says (see docs/ai.md).",
     )
 
 

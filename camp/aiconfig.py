@@ -8,6 +8,10 @@ Each setting is taken from the first place that sets it:
 3. the user's config file `$CAMP_AI_CONFIG`, else `~/.config/camp/ai.json`: a JSON object with any of
    the keys in `FILE_KEYS`, readable by its owner only (`chmod 600`), otherwise it is refused;
 4. the provider's preset, for the endpoint and model still missing.
+
+The provider is the first one named (or recognised from an endpoint or key) in that order. An endpoint,
+model or key set in a later place for a different provider is skipped, so two providers' settings never
+mix and a key is never sent to another provider's server.
 """
 
 from __future__ import annotations
@@ -204,17 +208,47 @@ def resolve() -> Settings:
         layers.append((str(config_path()), read_file()))
     except CampError as exc:
         settings.problem = exc
-    chosen: dict[str, Any] = {}
-    for source, values in layers:
-        for key, value in values.items():
-            if key not in chosen:
-                chosen[key] = value
-                settings.sources[key] = source
+    chosen = _merge(layers, settings.sources)
     try:
         _fill(settings, chosen)
     except CampError as exc:
         settings.problem = settings.problem or exc
     return settings
+
+
+_LOCAL = {"ollama", "vllm", "llamacpp", CUSTOM}
+_TIED = ("base_url", "model", "api_key", "host")  # belong to one provider: never mixed across providers
+
+
+def _layer_provider(values: dict[str, Any]) -> str | None:
+    if values.get("provider"):
+        return str(values["provider"]).strip().lower()
+    if values.get("base_url") or values.get("api_key"):
+        return _guess_provider(str(values.get("base_url", "")), str(values.get("api_key", "")))
+    return None
+
+
+def _compatible(layer: str | None, chosen: str | None) -> bool:
+    if layer is None or chosen is None or layer == chosen:
+        return True
+    return CUSTOM in (layer, chosen) and {layer, chosen} <= _LOCAL
+
+
+def _merge(layers: list[tuple[str, dict[str, Any]]], sources: dict[str, str]) -> dict[str, Any]:
+    """First match wins per setting, except that an endpoint, model or key set for another provider
+    is not used (an OpenAI key is never sent to a camp server chosen in this session, for example)."""
+    providers = [_layer_provider(values) for _, values in layers]
+    provider = next((p for p in providers if p), None)
+    chosen: dict[str, Any] = {}
+    for (source, values), layer in zip(layers, providers):
+        for key, value in values.items():
+            if key in chosen or (key in _TIED and not _compatible(layer, provider)):
+                continue
+            chosen[key] = value
+            sources[key] = source
+    if provider and "provider" not in chosen:
+        chosen["provider"] = provider
+    return chosen
 
 
 def _fill(settings: Settings, chosen: dict[str, Any]) -> None:

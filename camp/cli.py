@@ -81,6 +81,83 @@ def _export(args) -> int:
     return 0
 
 
+def _ai_check(args) -> int:
+    from camp import ai
+
+    print(ai.status())
+    if args.action == "status":
+        return 0
+    result = ai.check()
+    print(f"reply / उत्तर: {result.reply!r} ({result.seconds:.1f} s, {result.tokens} tokens)")
+    return 0
+
+
+def _ai_setup(args) -> int:
+    import getpass
+
+    from camp import aiconfig
+
+    key = getpass.getpass("API key (hidden; Enter for none) / API कुंजी: ").strip()
+    values = {"provider": args.provider, "base_url": args.base_url, "model": args.model, "api_key": key}
+    path = aiconfig.write_file({k: v for k, v in values.items() if v})
+    print(f"saved to {path} (owner only) / सहेजा गया; test with: camp ai check")
+    return 0
+
+
+def _ai_grade(args) -> int:
+    from camp import ai
+    from grader.aigrade import propose
+
+    outcome = propose(assignment=args.assignment, students=args.student or None, redo=args.redo)
+    for key, what in outcome.items():
+        print(f"{key}: {what}")
+    print(f"{ai.usage()}")
+    return 0
+
+
+def _ai_review(args) -> int:
+    from grader.aigrade import review
+
+    outcome = review(assignment=args.assignment, students=args.student or None, accept_all=args.accept,
+                     force=args.force)
+    for key, what in outcome.items():
+        print(f"{key}: {what}")
+    return 0
+
+
+def _ai_report(args) -> int:
+    from grader.aigrade import report
+
+    print(report(assignment=args.assignment))
+    return 0
+
+
+def _add_ai_commands(sub) -> None:
+    ai = sub.add_parser("ai", help="the AI connection").add_subparsers(dest="action", required=True)
+    ai.add_parser("check", help="show the AI settings and make one tiny test call").set_defaults(func=_ai_check)
+    ai.add_parser("status", help="show the AI settings (the key masked)").set_defaults(func=_ai_check)
+    p = ai.add_parser("setup", help="save provider and key in ~/.config/camp/ai.json (owner only)")
+    p.add_argument("--provider")
+    p.add_argument("--base-url")
+    p.add_argument("--model")
+    p.set_defaults(func=_ai_setup)
+    for name, func, text in (
+        ("ai-grade", _ai_grade, "ask the AI for rubric scores on free-text answers (stored as proposals)"),
+        ("ai-review", _ai_review, "accept, change or reject AI proposals (they become grades only then)"),
+        ("ai-report", _ai_report, "how often AI proposals matched the trainers"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("assignment")
+        if name != "ai-report":
+            p.add_argument("--student", action="append", help="only this participant (repeatable)")
+        if name == "ai-grade":
+            p.add_argument("--redo", action="store_true", help="ask again for answers not yet decided")
+        if name == "ai-review":
+            p.add_argument("--accept", action="store_true", help="accept every pending proposal as proposed")
+            p.add_argument("--force", action="store_true", help="also replace grades a trainer already gave")
+        p.set_defaults(func=func)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="camp", description="Social Media & AI Camp: course and grading tools"
@@ -120,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = export.add_parser("grades", help="export grades as CSV")
     p.add_argument("--to", required=True, help="CSV file to write")
     p.set_defaults(func=_export)
+    _add_ai_commands(sub)
     return parser
 
 
