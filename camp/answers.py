@@ -219,7 +219,8 @@ class AnswerBox:
             return
         self._value = value
         self._store(self.qid, value)
-        self._echo.update(self._markdown(self._echo_text()))
+        if self._echo is not None:  # None outside a notebook (plain Python)
+            self._echo.update(self._markdown(self._echo_text()))
         self._refresh_status()
 
     def _echo_text(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import re
@@ -83,7 +84,7 @@ def assignments() -> dict[str, dict[str, Any]]:
                     entry["score"], entry["max_score"] = float(match[1]), float(match[2])
             found[folder.name] = entry
     inbound = paths.exchange_root() / paths.COURSE_ID / "inbound"
-    user = os.environ.get("USER") or os.environ.get("USERNAME") or ""
+    user = getpass.getuser()
     if inbound.exists():
         for sub in inbound.iterdir():
             parts = sub.name.split("+")

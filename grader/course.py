@@ -156,25 +156,37 @@ def autograde(*, assignment: str, students: list[str] | None = None) -> dict[str
     api = _api()
     outcome = {}
     for student in students or submitted_students(assignment=assignment):
+        problem = preflight(assignment=assignment, student=student)
+        if problem:
+            outcome[student] = "ungradable: " + problem
+            continue
         result = api.autograde(assignment, student, force=True, create=True)
-        if result.get("success"):
-            outcome[student] = "graded"
-        else:
-            outcome[student] = "ungradable: " + _reason(result)
+        outcome[student] = "graded" if result.get("success") else "ungradable: " + _reason(result)
     return outcome
+
+
+def preflight(*, assignment: str, student: str) -> str | None:
+    """Why a submission cannot be graded (missing, renamed or corrupt notebook), or None if it can."""
+    import nbformat
+
+    folder = paths.course_root() / "submitted" / student / assignment
+    if not folder.is_dir():
+        return "no submission folder"
+    expected = sorted(p.name for p in (paths.course_root() / "release" / assignment).glob("*.ipynb"))
+    found = sorted(p.name for p in folder.glob("*.ipynb"))
+    for name in expected:
+        if name not in found:
+            others = f" (found: {', '.join(found)})" if found else ""
+            return f"notebook {name} missing from the submission{others}"
+        try:
+            nbformat.read(folder / name, as_version=4)
+        except Exception:
+            return "notebook is not valid JSON"
+    return None
 
 
 def _reason(result: dict) -> str:
     text = (result.get("error") or "") + "\n" + (result.get("log") or "")
-    for marker, why in (
-        ("NotJSONError", "notebook is not valid JSON"),
-        ("JSONDecodeError", "notebook is not valid JSON"),
-        ("Notebook does not appear to be JSON", "notebook is not valid JSON"),
-        ("No notebooks found", "no notebook in the submission"),
-        ("No submitted file", "notebook missing from the submission"),
-    ):
-        if marker in text:
-            return why
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1][:200] if lines else "unknown error"
 

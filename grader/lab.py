@@ -22,6 +22,7 @@ def lab_env() -> dict[str, str]:
 
 def lab_command(*, port: int = 8888, ip: str = "localhost") -> list[str]:
     start = "lessons/00-start-here/00-start-here.hi.ipynb"
+    root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # containers, CI
     return [
         sys.executable,
         "-m",
@@ -31,6 +32,7 @@ def lab_command(*, port: int = 8888, ip: str = "localhost") -> list[str]:
         f"--port={port}",
         f"--ServerApp.root_dir={paths.home()}",
         f"--LabApp.default_url=/lab/tree/{start}",
+        *root,
     ]
 
 

@@ -1,0 +1,71 @@
+"""The whole journey once, end to end: release -> fetch -> submit -> collect -> autograde -> feedback -> export."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import json
+
+import pytest
+from conftest import answer_fixture, answer_with_widgets
+
+from camp import progress
+from grader import course, participant, roster
+
+pytestmark = pytest.mark.slow
+ASSIGNMENT = "00-start-here"
+
+
+def test_participant_and_trainer_journey(fresh_home, tmp_path):
+    """Does a widget-answered submission travel through nbgrader and come back as feedback and a CSV row?"""
+    me = getpass.getuser()
+    people = tmp_path / "roster.csv"
+    people.write_text(
+        f'id,name,district,role,phone\n{me},"वर्मा, आशा (Verma, Asha)",सीहोर,worker,9876543210\n', encoding="utf-8"
+    )
+    course.init_course()
+    assert roster.import_roster(file=people).added == 1
+
+    folder = participant.fetch_assignment(assignment=ASSIGNMENT)
+    fixture = answer_fixture(ASSIGNMENT)
+    import nbformat
+
+    nb = answer_with_widgets(nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4), fixture["widget_answers"], folder)
+    nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+    participant.submit(assignment=ASSIGNMENT)
+    assert progress.assignments()[ASSIGNMENT]["submitted"]
+
+    assert course.collect(assignment=ASSIGNMENT) == [me]
+    assert course.autograde(assignment=ASSIGNMENT) == {me: "graded"}
+    assert course.feedback(assignment=ASSIGNMENT) == [me]
+    pages = participant.fetch_feedback(assignment=ASSIGNMENT)
+    assert pages and "Score:" in pages[0].read_text(encoding="utf-8")
+    mine = progress.assignments()[ASSIGNMENT]
+    assert mine["score"] == 6 and mine["max_score"] == 10  # 6 autograded points; 4 await the trainer
+
+    out = course.export_grades(to=tmp_path / "grades.csv")
+    text = out.read_text(encoding="utf-8")
+    assert '"वर्मा, आशा (Verma, Asha)"' in text, "a name with a comma is quoted"
+    rows = list(csv.DictReader(text.splitlines()))
+    row = next(r for r in rows if r["id"] == me)
+    assert row["name"] == "वर्मा, आशा (Verma, Asha)" and row["district"] == "सीहोर"
+    assert float(row[ASSIGNMENT]) == 6
+
+
+def test_broken_submissions_get_clear_reasons_and_the_batch_goes_on(fresh_home, tmp_path):
+    """A missing notebook and a corrupt notebook are reported; the good submission is still graded."""
+    course.init_course()
+    submitted = fresh_home / "course" / "submitted"
+    release = fresh_home / "course" / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    for student, content in (("good", release.read_text(encoding="utf-8")), ("corrupt", '{"cells": [')):
+        (submitted / student / ASSIGNMENT).mkdir(parents=True)
+        (submitted / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_text(content, encoding="utf-8")
+    (submitted / "missing" / ASSIGNMENT).mkdir(parents=True)
+    (submitted / "missing" / ASSIGNMENT / "answers.json").write_text(json.dumps({}), encoding="utf-8")
+    (submitted / "renamed" / ASSIGNMENT).mkdir(parents=True)
+    (submitted / "renamed" / ASSIGNMENT / "my copy.ipynb").write_text(release.read_text(encoding="utf-8"))
+    outcome = course.autograde(assignment=ASSIGNMENT)
+    assert outcome["good"] == "graded"
+    assert outcome["corrupt"] == "ungradable: notebook is not valid JSON"
+    assert outcome["renamed"] == "ungradable: notebook 00-start-here.ipynb missing from the submission (found: my copy.ipynb)"
+    assert outcome["missing"] == "ungradable: notebook 00-start-here.ipynb missing from the submission"

@@ -1,0 +1,90 @@
+"""JupyterLab as `camp lab` starts it: real server, real HTTP, nbgrader's panels see the camp's course."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from grader import lab
+from grader.course import init_course
+
+pytestmark = pytest.mark.slow
+TOKEN = "camp-test-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str):
+    req = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return resp.status, resp.read().decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CAMP_HOME", str(tmp_path_factory.mktemp("lab-home")))
+        yield from _serve()
+
+
+def _serve():
+    init_course()
+    port = _free_port()
+    cmd = lab.lab_command(port=port, ip="127.0.0.1") + [f"--IdentityProvider.token={TOKEN}"]
+    env = lab.lab_env()
+    env["PATH"] = os.pathsep.join([env["PATH"].split(os.pathsep)[0], "/usr/bin", "/bin"])
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                _get(base + "/api/status")
+                break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            raise AssertionError("JupyterLab did not start")
+        yield base
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0]
+        assert "The exchange directory does not exist" not in output
+        assert "is not a subdirectory of the notebook server root" not in output
+
+
+def test_assignment_list_shows_released_assignments(server):
+    """The participant's Assignments panel (nbgrader's /assignments API) lists the released assignment."""
+    status, body = _get(server + "/assignments?course_id=camp")
+    data = json.loads(body)
+    assert status == 200 and data["success"], data
+    released = [a["assignment_id"] for a in data["value"] if a["status"] == "released"]
+    assert "00-start-here" in released
+
+
+def test_formgrader_and_course_list_work(server):
+    """The trainer's Formgrader shows the course, and the course list has no error."""
+    status, body = _get(server + "/formgrader/api/assignments")
+    assert status == 200
+    assert "00-start-here" in [a["name"] for a in json.loads(body)]
+    status, body = _get(server + "/courses")
+    data = json.loads(body)
+    assert data["success"] and "camp" in json.dumps(data["value"]), data
+
+
+def test_news_is_off_and_the_start_lesson_opens(server):
+    """JupyterLab's news pop-up is off; the default page is the Hindi start lesson, which exists."""
+    status, body = _get(server + "/lab")
+    assert status == 200
+    assert '"news": {"disabled": true}' in body.replace('\\"', '"') or '"news":{"disabled":true}' in body
+    status, body = _get(server + "/api/contents/lessons/00-start-here/00-start-here.hi.ipynb?content=0")
+    assert status == 200
