@@ -24,6 +24,7 @@ from camp.aiconfig import PRESETS, Settings
 from camp.lang import CampError, bi
 
 log = logging.getLogger("camp.ai")
+log.addHandler(logging.NullHandler())  # a lesson shows our one sentence, not Python's last-resort log line
 
 ESTIMATE = "estimate / अनुमान"
 

@@ -27,6 +27,7 @@ from camp import paths
 from camp.lang import CampError, bi
 
 log = logging.getLogger("camp.aigrade")
+log.addHandler(logging.NullHandler())
 
 # A cell whose answer is a widget: the value is in answers.json beside the notebook.
 _LONG_TEXT = r"long_text\(\s*(?:qid\s*=\s*)?['\"]{}['\"]"
