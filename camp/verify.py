@@ -20,7 +20,7 @@ class Kind:
     meaning_en: str
 
 
-#: First Draft's typology, in Wardle's order (from satire, least intent to harm, to fabricated).
+#: First Draft's typology, in the order of the course's fact sheet.
 TYPES: tuple[Kind, ...] = (
     Kind(
         "satire",
@@ -40,14 +40,14 @@ TYPES: tuple[Kind, ...] = (
         "misleading",
         "भ्रामक सामग्री",
         "Misleading content",
-        "जानकारी को इस तरह पेश करना कि किसी मुद्दे या व्यक्ति की गलत छवि बने",
+        "जानकारी को इस तरह पेश करना कि किसी मुद्दे या व्यक्ति की ग़लत छवि बने",
         "Information used misleadingly to frame an issue or person",
     ),
     Kind(
         "false_context",
         "झूठा संदर्भ",
         "False context",
-        "असली सामग्री, पर गलत संदर्भ के साथ (जैसे पुरानी तस्वीर को आज की बताना)",
+        "असली सामग्री, पर ग़लत संदर्भ के साथ (जैसे पुरानी तस्वीर को आज की बताना)",
         "Genuine content shared with false context",
     ),
     Kind(
@@ -75,7 +75,7 @@ TYPES: tuple[Kind, ...] = (
 
 #: Labels for the other columns of `camp/data/forwards.csv`.
 VERDICTS = {
-    "false": ("गलत", "False"),
+    "false": ("ग़लत", "False"),
     "misleading": ("भ्रामक", "Misleading"),
     "satire": ("व्यंग्य (सच नहीं)", "Satire (not true)"),
     "accurate": ("सही", "Accurate"),
@@ -229,7 +229,7 @@ def sift_verdict(
     if source == "fake" or coverage == "contradicts" or trace == "different":
         return Verdict(
             "stop",
-            "गलत या भ्रामक",
+            "ग़लत या भ्रामक",
             "False or misleading",
             "आगे न भेजें। भेजने वाले को विनम्रता से बताएँ और भरोसेमंद स्रोत या फ़ैक्ट-चेक का लिंक दें।",
             "Do not forward it. Tell the sender politely and share a trustworthy source or fact-check.",
@@ -308,7 +308,7 @@ SIGNS: tuple[Sign, ...] = (
     Sign("named", "नए टैब में स्रोत का नाम खोजा, और दूसरी साइटें बताती हैं कि यह कौन है", "Searched the source's name in a new tab; other sites say who it is", True),
     Sign("official", "नाम, नंबर या वेबसाइट आधिकारिक सूची या पेज से मेल खाते हैं", "Name, number or website match the official list or page", True),
     Sign("two_sources", "कम से कम दो अलग, भरोसेमंद स्रोत यही बात कहते हैं", "At least two independent, trustworthy sources say the same", True),
-    Sign("no_debunk", "किसी फ़ैक्ट-चेकर ने इसे गलत नहीं बताया", "No fact-checker has called it false", True),
+    Sign("no_debunk", "किसी फ़ैक्ट-चेकर ने इसे ग़लत नहीं बताया", "No fact-checker has called it false", True),
     Sign("track_record", "स्रोत पहले भी सही जानकारी देता रहा है", "The source has a record of getting things right", True),
     Sign("looks_only", "भरोसा सिर्फ़ लोगो, डिज़ाइन या डोमेन नाम पर टिका है", "Trust rests only on a logo, design or domain name", False),
     Sign("self_only", "स्रोत के बारे में जानकारी सिर्फ़ उसके अपने 'हमारे बारे में' पन्ने से मिली", "All you know comes from the source's own 'About us' page", False),
@@ -472,7 +472,7 @@ PRACTICE_SOURCES: tuple[PracticeSource, ...] = (
              "Sampark Setu's official page lists its websites; this site is not on the list."),
             ("खोज में इस साइट के बारे में केवल इसकी अपनी पोस्ट दिखती हैं; किसी अख़बार ने इसका ज़िक्र नहीं किया।",
              "A search shows only the site's own posts about itself; no newspaper mentions it."),
-            ("एक फ़ैक्ट-चेक (काल्पनिक) ने इस साइट की 'शिविर रद्द' वाली ख़बर को गलत बताया है।",
+            ("एक फ़ैक्ट-चेक (काल्पनिक) ने इस साइट की 'शिविर रद्द' वाली ख़बर को ग़लत बताया है।",
              "A fact-check (fictional) has called this site's 'camp cancelled' story false."),
         ),
         ("looks_only", "self_only"),
@@ -484,9 +484,9 @@ PRACTICE_SOURCES: tuple[PracticeSource, ...] = (
         (
             ("दो स्थानीय अख़बारों ने इसकी ख़बरों का हवाला दिया है, और वे इसके संपादक का नाम बताते हैं।",
              "Two local papers cite its stories and name its editor."),
-            ("पिछले साल एक गलत आँकड़े पर इसने ख़ुद सुधार छापा था।",
+            ("पिछले साल एक ग़लत आँकड़े पर इसने ख़ुद सुधार छापा था।",
              "Last year it published its own correction of a wrong figure."),
-            ("किसी फ़ैक्ट-चेकर ने इसकी ख़बरों को गलत नहीं बताया; पर हर ख़बर की पुष्टि दूसरी जगह से नहीं होती।",
+            ("किसी फ़ैक्ट-चेकर ने इसकी ख़बरों को ग़लत नहीं बताया; पर हर ख़बर की पुष्टि दूसरी जगह से नहीं होती।",
              "No fact-checker has called its stories false; but not every story is confirmed elsewhere."),
         ),
         ("named", "track_record", "no_debunk"),
@@ -500,7 +500,7 @@ PRACTICE_SOURCES: tuple[PracticeSource, ...] = (
              "The organisation's printed leaflets and the district office's board give this page and number."),
             ("स्थानीय अख़बार इसकी सूचनाओं का हवाला देते हैं, और अस्पताल की सूचना भी वही तारीख़ें बताती है।",
              "Local papers cite its notices, and the hospital's notice gives the same dates."),
-            ("किसी फ़ैक्ट-चेकर ने इसकी सूचनाओं को गलत नहीं बताया; पुरानी सूचनाएँ भी सही निकलीं।",
+            ("किसी फ़ैक्ट-चेकर ने इसकी सूचनाओं को ग़लत नहीं बताया; पुरानी सूचनाएँ भी सही निकलीं।",
              "No fact-checker has called its notices false; its past notices proved right."),
         ),
         ("named", "official", "two_sources", "no_debunk", "track_record"),
