@@ -147,7 +147,9 @@ def key_widget():
         key.value = ""  # cleared right after use
         try:
             current = configure(
-                provider=provider.value, api_key=secret or None, base_url=base_url.value or None,
+                provider=provider.value,
+                api_key=secret or None,
+                base_url=base_url.value or None,
                 model=model.value or None,
             )
         except CampError as exc:
@@ -307,10 +309,17 @@ def call(make: Callable[[Any], Any], *, model: str = "") -> tuple[Any, Settings]
             return make(_client(settings)), settings
         except openai.OpenAIError as exc:
             if attempt < tries and _retryable(exc):
-                delay = min(max(settings.retry_delay * 2 ** (attempt - 1), _retry_after(exc)),
-                            30 * settings.retry_delay)
-                log.warning("AI call failed (%s); retry %d of %d in %.2f s",
-                            type(exc).__name__, attempt, settings.retries, delay)
+                delay = min(
+                    max(settings.retry_delay * 2 ** (attempt - 1), _retry_after(exc)),
+                    30 * settings.retry_delay,
+                )
+                log.warning(
+                    "AI call failed (%s); retry %d of %d in %.2f s",
+                    type(exc).__name__,
+                    attempt,
+                    settings.retries,
+                    delay,
+                )
                 time.sleep(delay)
                 continue
             error = _translate(exc, settings, model or settings.model, attempt)
@@ -401,8 +410,11 @@ def ask(
         if not stream:
             return client.chat.completions.create(model=name, messages=_messages(prompt, system), **extra)
         return client.chat.completions.create(
-            model=name, messages=_messages(prompt, system), stream=True,
-            stream_options={"include_usage": True}, **extra,
+            model=name,
+            messages=_messages(prompt, system),
+            stream=True,
+            stream_options={"include_usage": True},
+            **extra,
         )
 
     client_model = aiconfig.resolve().model
@@ -510,13 +522,18 @@ def compare_tokens(hi_text: str, en_text: str) -> TokenComparison:
     counts = []
     try:
         for text in (hi_text, en_text):
+
             def make(client, text=text):
-                return client.chat.completions.create(model=aiconfig.resolve().model,
-                                                      messages=_messages(text, _COUNT_SYSTEM))
+                return client.chat.completions.create(
+                    model=aiconfig.resolve().model, messages=_messages(text, _COUNT_SYSTEM)
+                )
+
             response, _ = call(make)
             counted = _tally(response.usage)
             if "prompt_tokens" not in counted:
-                raise AIError("request", "सर्वर ने टोकन की गिनती नहीं बताई।", "The server did not report token usage.")
+                raise AIError(
+                    "request", "सर्वर ने टोकन की गिनती नहीं बताई।", "The server did not report token usage."
+                )
             counts.append(counted["prompt_tokens"])
     except CampError as exc:
         print(f"⚠️ {exc.hi}\n⚠️ {exc.en}\n({ESTIMATE})")

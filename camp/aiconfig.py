@@ -43,8 +43,11 @@ PRESETS: dict[str, Preset] = {
     "ollama": Preset("http://{host}:11434/v1", "gemma3:4b", needs_key=False),
     "vllm": Preset("http://{host}:8000/v1", "Qwen/Qwen2.5-7B-Instruct", needs_key=False),
     "llamacpp": Preset("http://{host}:8080/v1", "local", needs_key=False),
-    "gemini": Preset("https://generativelanguage.googleapis.com/v1beta/openai/", "gemini-2.5-flash",
-                     key_env="GEMINI_API_KEY"),
+    "gemini": Preset(
+        "https://generativelanguage.googleapis.com/v1beta/openai/",
+        "gemini-2.5-flash",
+        key_env="GEMINI_API_KEY",
+    ),
     "groq": Preset("https://api.groq.com/openai/v1", "llama-3.3-70b-versatile", key_env="GROQ_API_KEY"),
 }
 CUSTOM = "custom"  # any other OpenAI-compatible endpoint given by its URL
@@ -271,7 +274,9 @@ def _fill(settings: Settings, chosen: dict[str, Any]) -> None:
     settings.api_key = key or ("" if needs_key else NO_KEY)
     settings.timeout = float(_number("timeout", chosen.get("timeout", DEFAULTS["timeout"]), float))
     settings.retries = int(_number("retries", chosen.get("retries", DEFAULTS["retries"]), int))
-    settings.retry_delay = float(_number("retry_delay", chosen.get("retry_delay", DEFAULTS["retry_delay"]), float))
+    settings.retry_delay = float(
+        _number("retry_delay", chosen.get("retry_delay", DEFAULTS["retry_delay"]), float)
+    )
     if provider == CUSTOM and not settings.model:
         raise CampError(
             "इस सर्वर के लिए मॉडल का नाम भी चाहिए: CAMP_AI_MODEL सेट करें।",

@@ -118,8 +118,8 @@ def _ai_grade(args) -> int:
 def _ai_review(args) -> int:
     from grader.aigrade import review
 
-    outcome = review(assignment=args.assignment, students=args.student or None, accept_all=args.accept,
-                     force=args.force)
+    students = args.student or None
+    outcome = review(assignment=args.assignment, students=students, accept_all=args.accept, force=args.force)
     for key, what in outcome.items():
         print(f"{key}: {what}")
     return 0
@@ -134,7 +134,7 @@ def _ai_report(args) -> int:
 
 def _add_ai_commands(sub) -> None:
     ai = sub.add_parser("ai", help="the AI connection").add_subparsers(dest="action", required=True)
-    ai.add_parser("check", help="show the AI settings and make one tiny test call").set_defaults(func=_ai_check)
+    ai.add_parser("check", help="show the AI settings, make one tiny test call").set_defaults(func=_ai_check)
     ai.add_parser("status", help="show the AI settings (the key masked)").set_defaults(func=_ai_check)
     p = ai.add_parser("setup", help="save provider and key in ~/.config/camp/ai.json (owner only)")
     p.add_argument("--provider")

@@ -32,7 +32,7 @@ log.addHandler(logging.NullHandler())
 # A cell whose answer is a widget: the value is in answers.json beside the notebook.
 _LONG_TEXT = r"long_text\(\s*(?:qid\s*=\s*)?['\"]{}['\"]"
 _WORD_EDGE = r"\w\u0900-\u097F"  # Devanagari vowel signs are not \w, so \b would split words
-_DIGIT = "[0-9\u0966-\u096F]"
+_DIGIT = "[0-9\u0966-\u096f]"
 _PHONE = re.compile(
     rf"(?<!{_DIGIT})(?:(?:\+|00)?(?:91|९१)[\s-]?|[0०])?[6-9६-९](?:[\s-]?{_DIGIT}){{9}}(?!{_DIGIT})"
 )
@@ -159,8 +159,15 @@ def _items(assignment: str, students: list[str] | None = None) -> Iterator[Item]
                 continue
             questions = _questions(assignment, notebook)
             for grade_id, answer in _answers(path.parent, path, rubrics).items():
-                yield Item(assignment, student, notebook, grade_id, rubrics[grade_id],
-                           questions.get(grade_id, ""), answer)
+                yield Item(
+                    assignment,
+                    student,
+                    notebook,
+                    grade_id,
+                    rubrics[grade_id],
+                    questions.get(grade_id, ""),
+                    answer,
+                )
 
 
 # -- asking the model -----------------------------------------------------------------------------
@@ -199,7 +206,9 @@ def _schema(rubric: dict[str, Any]) -> dict[str, Any]:
 def _prompt(item: Item) -> str:
     lines = ["Task given to the participant:", item.question.strip() or "(see the rubric)", "", "Rubric:"]
     for crit in item.rubric["criteria"]:
-        lines.append(f"- {crit['id']} (0 to {crit['points']} points): {crit.get('en', '')} / {crit.get('hi', '')}")
+        lines.append(
+            f"- {crit['id']} (0 to {crit['points']} points): {crit.get('en', '')} / {crit.get('hi', '')}"
+        )
     if item.rubric.get("example"):
         lines += ["", "Example of a good answer:", str(item.rubric["example"])]
     answer = scrub(item.answer, student=item.student, names=_gradebook_names(item.student))
@@ -243,24 +252,35 @@ def parse_reply(text: str, rubric: dict[str, Any]) -> tuple[dict[str, float], st
     return scores, comments[0], comments[1]
 
 
+#: Endpoints that refused a JSON-schema response_format in this process: they get JSON mode at once.
+_json_mode_only: set[str] = set()
+
+
 def _ask_model(item: Item) -> tuple[dict[str, float], str, str]:
     from camp import ai
 
     prompt, problem = _prompt(item), ""
+    endpoint = ai.status().endpoint
     formats = [_schema(item.rubric), {"type": "json_object"}]
+    if endpoint in _json_mode_only:
+        formats.pop(0)
     for attempt in range(2):  # a reply that is not the JSON asked for gets one more chance
         try:
             reply = ai.ask(prompt, system=SYSTEM, temperature=0, response_format=formats[0])
         except ai.AIError as exc:
             if exc.kind != "request" or len(formats) == 1:
                 raise
-            formats.pop(0)  # a server without JSON-schema support: plain JSON mode, the schema is in the prompt
+            # a server without JSON-schema support: plain JSON mode (the schema is in the prompt too)
+            formats.pop(0)
+            _json_mode_only.add(endpoint)
             reply = ai.ask(prompt, system=SYSTEM, temperature=0, response_format=formats[0])
         try:
             return parse_reply(reply, item.rubric)
         except (ValueError, TypeError) as exc:
             problem = str(exc)
-            log.warning("%s: the model's reply was not the JSON asked for (%s), try %d", item.key, exc, attempt + 1)
+            log.warning(
+                "%s: the model's reply was not the JSON asked for (%s), try %d", item.key, exc, attempt + 1
+            )
     raise ValueError(problem)
 
 
@@ -318,32 +338,56 @@ class Proposal:
     @classmethod
     def _from_row(cls, row: sqlite3.Row) -> Proposal:
         return cls(
-            row["assignment"], row["student"], row["notebook"], row["grade_id"], json.loads(row["rubric"]),
-            json.loads(row["scores"]), row["comment_hi"] or "", row["comment_en"] or "", row["model"] or "",
-            row["status"], json.loads(row["decided"]) if row["decided"] else None, row["answer_hash"] or "",
+            row["assignment"],
+            row["student"],
+            row["notebook"],
+            row["grade_id"],
+            json.loads(row["rubric"]),
+            json.loads(row["scores"]),
+            row["comment_hi"] or "",
+            row["comment_en"] or "",
+            row["model"] or "",
+            row["status"],
+            json.loads(row["decided"]) if row["decided"] else None,
+            row["answer_hash"] or "",
         )
 
 
-def proposals(*, assignment: str, students: list[str] | None = None, status: str | None = None) -> list[Proposal]:
+def proposals(
+    *, assignment: str, students: list[str] | None = None, status: str | None = None
+) -> list[Proposal]:
     """The stored proposals of an assignment, optionally only some participants' or one status."""
     with _db() as db:
         rows = db.execute(
             "SELECT * FROM proposal WHERE assignment = ? ORDER BY student, notebook, grade_id", (assignment,)
         ).fetchall()
     found = [Proposal._from_row(r) for r in rows]
-    return [p for p in found if (not students or p.student in students) and (status is None or p.status == status)]
+    return [
+        p for p in found if (not students or p.student in students) and (status is None or p.status == status)
+    ]
 
 
 def _save(p: Proposal) -> None:
     with _db() as db:
         db.execute(
             "INSERT OR REPLACE INTO proposal VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (p.assignment, p.student, p.notebook, p.grade_id, json.dumps(p.rubric, ensure_ascii=False),
-             json.dumps(p.scores), p.comment_hi, p.comment_en, p.model, p.answer_hash,
-             datetime.now(timezone.utc).isoformat(timespec="seconds"), p.status,
-             json.dumps(p.decided) if p.decided is not None else None,
-             getpass.getuser() if p.status != "pending" else None,
-             datetime.now(timezone.utc).isoformat(timespec="seconds") if p.status != "pending" else None),
+            (
+                p.assignment,
+                p.student,
+                p.notebook,
+                p.grade_id,
+                json.dumps(p.rubric, ensure_ascii=False),
+                json.dumps(p.scores),
+                p.comment_hi,
+                p.comment_en,
+                p.model,
+                p.answer_hash,
+                datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                p.status,
+                json.dumps(p.decided) if p.decided is not None else None,
+                getpass.getuser() if p.status != "pending" else None,
+                datetime.now(timezone.utc).isoformat(timespec="seconds") if p.status != "pending" else None,
+            ),
         )
 
 
@@ -396,9 +440,23 @@ def propose(*, assignment: str, students: list[str] | None = None, redo: bool = 
                 outcome[item.key] = f"failed: {exc.en}"
                 continue
             used = model
-        _save(Proposal(assignment, item.student, item.notebook, item.grade_id, item.rubric, scores,
-                       comments[0], comments[1], used, answer_hash=digest))
-        outcome[item.key] = f"proposed {sum(scores.values()):g}/{sum(c['points'] for c in item.rubric['criteria'])}"
+        _save(
+            Proposal(
+                assignment,
+                item.student,
+                item.notebook,
+                item.grade_id,
+                item.rubric,
+                scores,
+                comments[0],
+                comments[1],
+                used,
+                answer_hash=digest,
+            )
+        )
+        outcome[item.key] = (
+            f"proposed {sum(scores.values()):g}/{sum(c['points'] for c in item.rubric['criteria'])}"
+        )
         log.info("%s %s: %s", assignment, item.key, outcome[item.key])
     return outcome
 
@@ -447,7 +505,9 @@ def accept(
             final[crit["id"]] = value
     unknown = set(scores or {}) - set(final)
     if unknown:
-        raise CampError(f"अनजाने मानदंड: {', '.join(sorted(unknown))}", f"unknown criteria: {', '.join(sorted(unknown))}")
+        raise CampError(
+            f"अनजाने मानदंड: {', '.join(sorted(unknown))}", f"unknown criteria: {', '.join(sorted(unknown))}"
+        )
     text = f"{p.comment_hi}\n{p.comment_en}".strip() if comment is None else comment.strip()
     paths.ensure_tools_on_path()
     with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
@@ -510,21 +570,46 @@ def review(
             outcome[p.key] = f"kept trainer's grade {graded[p.key]:g}"
             continue
         if accept_all:
-            outcome[p.key] = accept(assignment=assignment, student=p.student, notebook=p.notebook,
-                                    grade_id=p.grade_id, force=force)
+            outcome[p.key] = accept(
+                assignment=assignment,
+                student=p.student,
+                notebook=p.notebook,
+                grade_id=p.grade_id,
+                force=force,
+            )
             continue
         out(_describe(p))
-        choice = ask(bi("[a] स्वीकार, [c] बदलें, [r] अस्वीकार, [s] छोड़ें, [q] बंद करें", "[a]ccept, [c]hange, "
-                        "[r]eject, [s]kip, [q]uit") + " ? ").strip().lower()[:1]
+        choice = (
+            ask(
+                bi(
+                    "[a] स्वीकार, [c] बदलें, [r] अस्वीकार, [s] छोड़ें, [q] बंद करें",
+                    "[a]ccept, [c]hange, [r]eject, [s]kip, [q]uit",
+                )
+                + " ? "
+            )
+            .strip()
+            .lower()[:1]
+        )
         if choice == "q":
             break
         if choice == "a":
-            outcome[p.key] = accept(assignment=assignment, student=p.student, notebook=p.notebook,
-                                    grade_id=p.grade_id, force=force)
+            outcome[p.key] = accept(
+                assignment=assignment,
+                student=p.student,
+                notebook=p.notebook,
+                grade_id=p.grade_id,
+                force=force,
+            )
         elif choice == "c":
             scores = {c["id"]: _ask_score(c, p.scores[c["id"]], ask, out) for c in p.rubric["criteria"]}
-            outcome[p.key] = accept(assignment=assignment, student=p.student, notebook=p.notebook,
-                                    grade_id=p.grade_id, scores=scores, force=force)
+            outcome[p.key] = accept(
+                assignment=assignment,
+                student=p.student,
+                notebook=p.notebook,
+                grade_id=p.grade_id,
+                scores=scores,
+                force=force,
+            )
         elif choice == "r":
             reject(assignment=assignment, student=p.student, notebook=p.notebook, grade_id=p.grade_id)
             outcome[p.key] = "rejected"
@@ -559,8 +644,10 @@ def answer_of(p: Proposal) -> str:
 def _describe(p: Proposal) -> str:
     lines = [f"── {p.key} ──", answer_of(p).strip()[:1500], ""]
     for crit in p.rubric["criteria"]:
-        lines.append(f"  {crit['id']}: {p.scores[crit['id']]:g}/{crit['points']}  ({crit.get('hi', '')} / "
-                     f"{crit.get('en', '')})")
+        lines.append(
+            f"  {crit['id']}: {p.scores[crit['id']]:g}/{crit['points']}  ({crit.get('hi', '')} / "
+            f"{crit.get('en', '')})"
+        )
     lines += [f"  AI: {p.comment_hi}", f"      {p.comment_en}"]
     return "\n".join(lines)
 
@@ -575,24 +662,38 @@ def review_widget(assignment: str, *, students: list[str] | None = None, force: 
     graded = _trainer_grades(assignment, pending)
     rows = []
     for p in pending:
-        boxes = {c["id"]: w.BoundedFloatText(value=p.scores[c["id"]], min=0, max=c["points"], step=0.5,
-                                             description=f"{c['id']} (/{c['points']})")
-                 for c in p.rubric["criteria"]}
+        boxes = {
+            c["id"]: w.BoundedFloatText(
+                value=p.scores[c["id"]],
+                min=0,
+                max=c["points"],
+                step=0.5,
+                description=f"{c['id']} (/{c['points']})",
+            )
+            for c in p.rubric["criteria"]
+        }
         comment = w.Textarea(value=f"{p.comment_hi}\n{p.comment_en}", layout=w.Layout(width="95%"))
         ok = w.Button(description=bi("स्वीकार", "Accept"), button_style="success")
         no = w.Button(description=bi("अस्वीकार", "Reject"))
         message = w.HTML()
         if graded[p.key] is not None and not force:
-            message.value = bi(f"प्रशिक्षक के अंक: {graded[p.key]:g} (नहीं बदलेंगे)",
-                               f"trainer's grade: {graded[p.key]:g} (kept)")
+            message.value = bi(
+                f"प्रशिक्षक के अंक: {graded[p.key]:g} (नहीं बदलेंगे)", f"trainer's grade: {graded[p.key]:g} (kept)"
+            )
             ok.disabled = True
 
         def decide(_button, p=p, boxes=boxes, comment=comment, ok=ok, no=no, message=message, take=True):
             try:
                 if take:
-                    result = accept(assignment=assignment, student=p.student, notebook=p.notebook,
-                                    grade_id=p.grade_id, scores={k: b.value for k, b in boxes.items()},
-                                    comment=comment.value, force=force)
+                    result = accept(
+                        assignment=assignment,
+                        student=p.student,
+                        notebook=p.notebook,
+                        grade_id=p.grade_id,
+                        scores={k: b.value for k, b in boxes.items()},
+                        comment=comment.value,
+                        force=force,
+                    )
                 else:
                     reject(assignment=assignment, student=p.student, notebook=p.notebook, grade_id=p.grade_id)
                     result = "rejected"
@@ -604,9 +705,18 @@ def review_widget(assignment: str, *, students: list[str] | None = None, force: 
 
         ok.on_click(decide)
         no.on_click(lambda b, decide=decide: decide(b, take=False))
-        row = w.VBox([w.HTML(f"<b>{html.escape(p.key)}</b><pre style='white-space:pre-wrap'>"
-                             f"{html.escape(answer_of(p))}</pre>"), *boxes.values(), comment,
-                      w.HBox([ok, no]), message])
+        row = w.VBox(
+            [
+                w.HTML(
+                    f"<b>{html.escape(p.key)}</b><pre style='white-space:pre-wrap'>"
+                    f"{html.escape(answer_of(p))}</pre>"
+                ),
+                *boxes.values(),
+                comment,
+                w.HBox([ok, no]),
+                message,
+            ]
+        )
         row.proposal, row.scores, row.accept_button, row.reject_button = p, boxes, ok, no
         rows.append(row)
     if not rows:

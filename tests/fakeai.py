@@ -41,6 +41,8 @@ class FakeAI:
         #: criterion id -> score for structured output; missing ids get 1; a callable gets the request body
         self.scores: dict[str, Any] | Callable[[dict], dict] = {}
         self.usages: list[dict[str, int]] = []  # the usage blocks sent back, in order
+        #: False: answer 400 to a JSON-schema response_format, as servers without structured output do
+        self.json_schema = True
         self._script: list[tuple[str, Any]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -83,15 +85,20 @@ class FakeAI:
     # -- what it answers ---------------------------------------------------------------------------
     def _content(self, body: dict, step: tuple[str, Any] | None) -> str:
         fmt = body.get("response_format") or {}
-        if fmt.get("type") != "json_schema":
+        if fmt.get("type") not in ("json_schema", "json_object"):
             return self.reply(body) if callable(self.reply) else self.reply
         if step and step[0] == "broken":
             return "Sure! Here are the scores: audience good, clarity fine."
-        schema = fmt["json_schema"]["schema"]
-        ids = list(schema["properties"]["scores"]["properties"])
         chosen = self.scores(body) if callable(self.scores) else self.scores
-        result = {"scores": {cid: chosen.get(cid, 1) for cid in ids},
-                  "comment_hi": "अच्छा प्रयास, श्रोता और स्पष्ट करें।", "comment_en": "Good try; name the audience."}
+        if fmt["type"] == "json_schema":
+            ids = list(fmt["json_schema"]["schema"]["properties"]["scores"]["properties"])
+        else:  # JSON mode knows no schema: every criterion id the test named
+            ids = list(chosen)
+        result = {
+            "scores": {cid: chosen.get(cid, 1) for cid in ids},
+            "comment_hi": "अच्छा प्रयास, श्रोता और स्पष्ट करें।",
+            "comment_en": "Good try; name the audience.",
+        }
         return json.dumps(result, ensure_ascii=False)
 
     def _usage(self, body: dict, content: str) -> dict[str, int]:
@@ -146,26 +153,53 @@ class FakeAI:
                 if step and step[0] == "fail":
                     status, retry_after = step[1]
                     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-                    message = {401: "Incorrect API key provided: " + key, 404: "model not found",
-                               429: "rate limit reached", 500: "internal error"}.get(status, "error")
-                    self._send(status, {"error": {"message": message, "type": "fake", "code": status}}, headers)
+                    message = {
+                        401: "Incorrect API key provided: " + key,
+                        404: "model not found",
+                        429: "rate limit reached",
+                        500: "internal error",
+                    }.get(status, "error")
+                    self._send(
+                        status, {"error": {"message": message, "type": "fake", "code": status}}, headers
+                    )
+                    return
+                if not fake.json_schema and (body.get("response_format") or {}).get("type") == "json_schema":
+                    self._send(400, {"error": {"message": "response_format json_schema is not supported"}})
                     return
                 if body.get("model") not in fake.models:
-                    self._send(404, {"error": {"message": f"model '{body.get('model')}' not found",
-                                               "type": "invalid_request_error", "code": "model_not_found"}})
+                    self._send(
+                        404,
+                        {
+                            "error": {
+                                "message": f"model '{body.get('model')}' not found",
+                                "type": "invalid_request_error",
+                                "code": "model_not_found",
+                            }
+                        },
+                    )
                     return
                 content = fake._content(body, step)
                 usage = fake._usage(body, content)
                 if body.get("stream"):
                     self._stream(body, content, usage)
                     return
-                self._send(200, {
-                    "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
-                    "model": body["model"],
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": content}}],
-                    "usage": usage,
-                })
+                self._send(
+                    200,
+                    {
+                        "id": "chatcmpl-fake",
+                        "object": "chat.completion",
+                        "created": int(time.time()),
+                        "model": body["model"],
+                        "choices": [
+                            {
+                                "index": 0,
+                                "finish_reason": "stop",
+                                "message": {"role": "assistant", "content": content},
+                            }
+                        ],
+                        "usage": usage,
+                    },
+                )
 
             def _stream(self, body: dict, content: str, usage: dict) -> None:
                 self.send_response(200)
@@ -173,9 +207,13 @@ class FakeAI:
                 self.send_header("Connection", "close")
                 self.end_headers()
                 self.close_connection = True
-                base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
-                        "model": body["model"]}
-                pieces = [content[i:i + 5] for i in range(0, len(content), 5)]
+                base = {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": body["model"],
+                }
+                pieces = [content[i : i + 5] for i in range(0, len(content), 5)]
                 for i, piece in enumerate(pieces):
                     delta = {"role": "assistant", "content": piece} if i == 0 else {"content": piece}
                     self._event({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
@@ -186,7 +224,9 @@ class FakeAI:
                 self.wfile.flush()
 
             def _event(self, payload: dict) -> None:
-                self.wfile.write(b"data: " + json.dumps(payload, ensure_ascii=False).encode("utf-8") + b"\n\n")
+                self.wfile.write(
+                    b"data: " + json.dumps(payload, ensure_ascii=False).encode("utf-8") + b"\n\n"
+                )
                 self.wfile.flush()
 
         return Handler

@@ -71,7 +71,10 @@ def test_chat_returns_the_reply_and_sends_the_key_and_system(fake):
     sent = fake.requests[-1]
     assert sent.key == fake.key
     assert sent.body["model"] == "fake-model"
-    assert sent.body["messages"] == [{"role": "system", "content": "be brief"}, {"role": "user", "content": "नमस्ते"}]
+    assert sent.body["messages"] == [
+        {"role": "system", "content": "be brief"},
+        {"role": "user", "content": "नमस्ते"},
+    ]
 
 
 def test_streaming_prints_as_it_arrives_and_returns_the_whole(fake, capsys):
@@ -199,7 +202,9 @@ def test_config_file_is_used_when_the_environment_is_silent(offline, monkeypatch
     """Does a 0600 config file connect camp.ai end to end?"""
     with FakeAI() as server:
         key = new_key()
-        path = write_config(tmp_path / "ai.json", {"base_url": server.url, "api_key": key, "model": "fake-small"})
+        path = write_config(
+            tmp_path / "ai.json", {"base_url": server.url, "api_key": key, "model": "fake-small"}
+        )
         monkeypatch.setenv("CAMP_AI_CONFIG", str(path))
         assert ai.chat("x") == server.reply
         assert server.requests[-1].key == key and server.requests[-1].body["model"] == "fake-small"
@@ -225,7 +230,11 @@ def test_first_match_wins_session_then_environment_then_file(offline, monkeypatc
     path = write_config(tmp_path / "ai.json", {"provider": "groq", "api_key": file_key, "model": "from-file"})
     monkeypatch.setenv("CAMP_AI_CONFIG", str(path))
     state = ai.status()
-    assert (state.provider, state.model, state.endpoint) == ("groq", "from-file", aiconfig.PRESETS["groq"].base_url)
+    assert (state.provider, state.model, state.endpoint) == (
+        "groq",
+        "from-file",
+        aiconfig.PRESETS["groq"].base_url,
+    )
     monkeypatch.setenv("CAMP_AI_MODEL", "from-env")
     assert ai.status().model == "from-env"
     ai.configure(model="from-session")
@@ -236,7 +245,10 @@ def test_first_match_wins_session_then_environment_then_file(offline, monkeypatc
     monkeypatch.delenv("CAMP_AI_MODEL")
     ai.configure(provider="gemini")  # a new provider brings its own endpoint and model
     state = ai.status()
-    assert (state.endpoint, state.model) == (aiconfig.PRESETS["gemini"].base_url, aiconfig.PRESETS["gemini"].model)
+    assert (state.endpoint, state.model) == (
+        aiconfig.PRESETS["gemini"].base_url,
+        aiconfig.PRESETS["gemini"].model,
+    )
 
 
 def test_a_key_is_never_sent_to_another_providers_server(offline, monkeypatch):
@@ -314,8 +326,13 @@ def test_chat_failures_print_nothing_to_stderr(fake):
     """In a fresh Python (no logging set up, as in a kernel), does a failure show only the sentence?"""
     fake.fail(500, times=10)
     code = "from camp import ai; assert ai.chat('x') == ''"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert_bilingual(done.stdout)
@@ -365,9 +382,14 @@ def test_key_absent_from_logs_and_output(fake, caplog, capsys):
 
 def test_compare_tokens_counts_with_the_server(fake):
     """Are Hindi and English token counts the server's own prompt_tokens?"""
-    result = ai.compare_tokens("किसानों के लिए नई योजना की जानकारी", "Information about the new scheme for farmers")
+    result = ai.compare_tokens(
+        "किसानों के लिए नई योजना की जानकारी", "Information about the new scheme for farmers"
+    )
     assert result.method == "api"
-    assert (result.hi_tokens, result.en_tokens) == (fake.usages[0]["prompt_tokens"], fake.usages[1]["prompt_tokens"])
+    assert (result.hi_tokens, result.en_tokens) == (
+        fake.usages[0]["prompt_tokens"],
+        fake.usages[1]["prompt_tokens"],
+    )
     assert result.hi_tokens > result.en_tokens
     assert ai.usage().calls == 2
 
@@ -420,8 +442,15 @@ PEOPLE = {
 def graded_cell(source: str, grade_id: str, points: int, rubric: dict, kind: str = "markdown"):
     make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
     cell = make(source)
-    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "grade_id": grade_id, "points": points,
-                                 "locked": False, "schema_version": 3, "task": False}
+    cell.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": True,
+        "grade_id": grade_id,
+        "points": points,
+        "locked": False,
+        "schema_version": 3,
+        "task": False,
+    }
     cell.metadata["camp"] = {"rubric": rubric}
     return cell
 
@@ -433,8 +462,13 @@ def source_notebook():
         nbformat.v4.new_markdown_cell("किसानों के लिए बैठक की एक पोस्ट लिखें। / Write a post inviting farmers."),
         graded_cell("किसान भाइयों, बैठक कल है।", "q1_post", 4, POST_RUBRIC),
         nbformat.v4.new_markdown_cell("इस अफ़वाह का जवाब लिखें। / Reply to this rumour."),
-        graded_cell("from camp import answers\nanswers.long_text('q2_reply')\n### BEGIN SOLUTION\n### END SOLUTION",
-                    "q2_reply", 3, REPLY_RUBRIC, kind="code"),
+        graded_cell(
+            "from camp import answers\nanswers.long_text('q2_reply')\n### BEGIN SOLUTION\n### END SOLUTION",
+            "q2_reply",
+            3,
+            REPLY_RUBRIC,
+            kind="code",
+        ),
     ]
     return nb
 
@@ -470,8 +504,10 @@ def build_course(submissions: dict[str, tuple[str, str | None]], gradebook_names
 
 
 SUBMISSIONS = {
-    "p001": ("किसान भाइयों! मैं Ravi हूँ (p001), फ़ोन +91 98765-43210. ravi.kumar@example.org",
-             "यह ख़बर झूठी है; सुनीता वर्मा जी से ९१२३४ ५६७८० पर पूछें।"),
+    "p001": (
+        "किसान भाइयों! मैं Ravi हूँ (p001), फ़ोन +91 98765-43210. ravi.kumar@example.org",
+        "यह ख़बर झूठी है; सुनीता वर्मा जी से ९१२३४ ५६७८० पर पूछें।",
+    ),
     "p002": ("Farmers of Indore: meeting at 10am. — सुनीता", "Checked with the tehsil office: false."),
     "p003": ("Meena here, 7000012345: मीटिंग कल।", None),  # in the gradebook only; no reply written
 }
@@ -610,6 +646,20 @@ def test_invalid_model_reply_fails_only_that_answer(course):
     assert sum(v.startswith("kept") for v in again.values()) == 5
 
 
+def test_servers_without_json_schema_get_json_mode(course):
+    """When a server refuses a JSON-schema response_format, is JSON mode used and the reply still validated?"""
+    from grader import aigrade
+
+    course.json_schema = False
+    course.scores = {"audience": 2, "clarity": 0.5, "facts": 2.5}
+    outcome = aigrade.propose(assignment=A, students=["p001"])
+    assert all(v.startswith("proposed") for v in outcome.values()), outcome
+    kinds = [r.body["response_format"]["type"] for r in course.requests]
+    assert kinds == ["json_schema", "json_object", "json_object"]  # remembered after the first refusal
+    stored = {p.grade_id: p.scores for p in aigrade.proposals(assignment=A)}
+    assert stored == {"q1_post": {"audience": 2, "clarity": 0.5}, "q2_reply": {"facts": 2.5}}
+
+
 def test_ai_grading_is_off_unless_configured(fresh_home, offline, capsys, course_template):
     """Without a provider, does `camp ai-grade` refuse with one bilingual line?"""
     shutil.copytree(course_template, fresh_home, dirs_exist_ok=True)
@@ -630,7 +680,10 @@ def test_report_counts_agreement_per_criterion_and_overall(course):
     trainer_grade("p002", "q2_reply", 0)  # graded in the Formgrader, different
     result = aigrade.report(assignment=A)
     assert {k: (a.matched, a.compared) for k, a in result.criteria.items()} == {
-        "audience": (1, 1), "clarity": (1, 1), "facts": (0, 1)}
+        "audience": (1, 1),
+        "clarity": (1, 1),
+        "facts": (0, 1),
+    }
     assert (result.overall.matched, result.overall.compared) == (2, 4)
     assert result.overall.difference == pytest.approx(2 + 1)
     assert result.waiting == 2  # p003's two answers
@@ -649,13 +702,20 @@ def test_interactive_review_accepts_changes_rejects(course):
     typed = iter(["a", "c", "९", "2", "r", "s", "q"])  # "९" is 9: out of range for facts (0–3)
     shown: list[str] = []
     outcome = aigrade.review(assignment=A, ask=lambda _prompt: next(typed), out=shown.append)
-    assert outcome == {"p001/ai-test/q1_post": "accepted", "p001/ai-test/q2_reply": "changed",
-                       "p002/ai-test/q1_post": "rejected", "p002/ai-test/q2_reply": "skipped"}
+    assert outcome == {
+        "p001/ai-test/q1_post": "accepted",
+        "p001/ai-test/q2_reply": "changed",
+        "p002/ai-test/q1_post": "rejected",
+        "p002/ai-test/q2_reply": "skipped",
+    }
     assert trainer_grade("p001", "q1_post") == 2 and trainer_grade("p001", "q2_reply") == 2
     assert trainer_grade("p002", "q1_post") is None
     assert any("Ravi" in s for s in shown)  # the trainer sees the real answer; only the AI does not
     assert [p.key for p in aigrade.proposals(assignment=A, status="pending")] == [
-        "p002/ai-test/q2_reply", "p003/ai-test/q1_post", "p003/ai-test/q2_reply"]
+        "p002/ai-test/q2_reply",
+        "p003/ai-test/q1_post",
+        "p003/ai-test/q2_reply",
+    ]
 
 
 def test_review_widget_accepts_edited_scores(course):
