@@ -278,10 +278,12 @@ def _translate(exc: Exception, settings: Settings, model: str, tries: int) -> AI
     )
 
 
-def _retryable(exc: Exception) -> bool:
+def _retryable(exc: Exception, attempt: int) -> bool:
     import openai
 
-    if isinstance(exc, (openai.RateLimitError, openai.APITimeoutError)):
+    if isinstance(exc, openai.APITimeoutError):
+        return attempt == 1  # each wait is a whole timeout: once more, then tell the participant
+    if isinstance(exc, openai.RateLimitError):
         return True
     return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
 
@@ -297,7 +299,8 @@ def _retry_after(exc: Exception) -> float:
 def call(make: Callable[[Any], Any], *, model: str = "") -> tuple[Any, Settings]:
     """Run `make(client)` with retries on 429, 5xx and timeouts; returns (result, settings).
 
-    Waits retry_delay, 2×, 4× … between tries (a server's Retry-After is honoured up to 30× the delay).
+    Waits retry_delay, 2×, 4× … between tries (a server's Retry-After is honoured up to 30× the delay);
+    a timeout is retried once only, as each try already waited a whole timeout.
     Raises AIError with one bilingual sentence; the library's exception is not chained.
     """
     import openai
@@ -308,7 +311,7 @@ def call(make: Callable[[Any], Any], *, model: str = "") -> tuple[Any, Settings]
         try:
             return make(_client(settings)), settings
         except openai.OpenAIError as exc:
-            if attempt < tries and _retryable(exc):
+            if attempt < tries and _retryable(exc, attempt):
                 delay = min(
                     max(settings.retry_delay * 2 ** (attempt - 1), _retry_after(exc)),
                     30 * settings.retry_delay,
