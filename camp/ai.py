@@ -113,11 +113,13 @@ def configure(
     given = {"provider": provider, "api_key": api_key, "base_url": base_url, "model": model}
     if provider and provider.strip().lower() not in (*PRESETS, aiconfig.CUSTOM):
         raise aiconfig._unknown_provider(provider)
-    if provider:
-        # a new provider brings its own endpoint and model unless they are given too
-        for key in ("base_url", "model"):
+    if provider and provider.strip().lower() != aiconfig.session.get("provider"):
+        # a new provider brings its own endpoint and model, and never inherits the last one's key
+        for key in ("base_url", "model", "api_key"):
             aiconfig.session.pop(key, None)
     aiconfig.session.update({k: v.strip() for k, v in given.items() if v})
+    if "provider" in aiconfig.session:
+        aiconfig.session["provider"] = aiconfig.session["provider"].lower()
     _clients.clear()
     return status()
 

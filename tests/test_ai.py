@@ -261,6 +261,15 @@ def test_a_key_is_never_sent_to_another_providers_server(offline, monkeypatch):
         assert ai.chat("x") == server.reply
         assert server.requests[-1].key == aiconfig.NO_KEY
         assert openai_key not in server.requests[-1].raw
+        # in one session: a key given for one provider is dropped when another provider is chosen
+        session_key = new_key()
+        ai.configure(provider="groq", api_key=session_key)
+        assert ai.status().key.endswith(session_key[-4:])
+        ai.configure(provider="ollama", base_url=server.url, model="fake-model")
+        assert ai.chat("x") == server.reply
+        assert server.requests[-1].key == aiconfig.NO_KEY
+        ai.configure(provider="ollama", model="fake-small")  # same provider: settings kept, model changed
+        assert ai.chat("x") == server.reply and server.requests[-1].body["model"] == "fake-small"
 
 
 @pytest.mark.parametrize("provider", ["ollama", "vllm", "llamacpp"])
