@@ -26,8 +26,8 @@ WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SLOTS = (
     (0, 9, "सुबह (9 बजे तक)", "morning (to 9)"),
     (10, 13, "दोपहर (10–13)", "midday (10–13)"),
-    (14, 17, "शाम (14–17)", "afternoon (14–17)"),
-    (18, 23, "रात (18–23)", "evening (18–23)"),
+    (14, 17, "दोपहर बाद (14–17)", "afternoon (14–17)"),
+    (18, 23, "शाम (18–23)", "evening (18–23)"),
 )
 
 
@@ -81,7 +81,7 @@ def time_slot(hour: int, *, lang: str = "hi") -> str:
 
     Example:
         >>> time_slot(19)
-        'रात (18–23)'
+        'शाम (18–23)'
         >>> time_slot(8, lang="en")
         'morning (to 9)'
     """
