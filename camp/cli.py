@@ -55,14 +55,14 @@ def _collect(args) -> int:
 
 
 def _autograde(args) -> int:
-    from grader.course import autograde
+    from grader.engine import autograde_batch, summary
 
-    outcome = autograde(assignment=args.assignment, students=args.student or None)
-    for student, status in outcome.items():
-        print(f"{student}: {status}")
-    graded = sum(1 for s in outcome.values() if s == "graded")
-    print(f"graded {graded} of {len(outcome)} / {len(outcome)} में से {graded} जाँचे गए")
-    return 0
+    result = autograde_batch(
+        assignment=args.assignment, students=args.student or None, workers=args.workers, force=args.force,
+        cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+    )
+    print(summary(result))
+    return 130 if result.interrupted else 0
 
 
 def _feedback(args) -> int:
@@ -184,13 +184,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, func, text in (
         ("collect", _collect, "collect submissions"),
-        ("autograde", _autograde, "autograde collected submissions"),
+        ("autograde", _autograde, "autograde collected submissions in parallel, each in its own sandboxed kernel"),
         ("feedback", _feedback, "generate and return feedback"),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("assignment")
         if name != "collect":
             p.add_argument("--student", action="append", help="only this participant (repeatable)")
+        if name == "autograde":
+            p.add_argument("--workers", type=int, default=None, help="parallel graders (default: CPU count)")
+            p.add_argument("--force", action="store_true", help="grade again even if already graded")
+            p.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell")
+            p.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook")
         p.set_defaults(func=func)
 
     export = sub.add_parser("export", help="export data").add_subparsers(dest="what", required=True)
