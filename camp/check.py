@@ -50,12 +50,26 @@ def _ok(qid: str) -> None:
     print(f"✅ {qid}: {bi('सही', 'correct')}")
 
 
+ANSWER_MIME = "application/vnd.camp.answer+json"
+
+
+def _record(qid: str, got: Any) -> None:
+    """Leave the answer in the cell's output, so the grader can re-check it outside this kernel."""
+    try:
+        from IPython.display import display
+
+        display({ANSWER_MIME: {"qid": qid, "value": _plain(got)}}, raw=True)
+    except Exception:  # not JSON-able, or no IPython: the re-check then treats the item as unverified
+        pass
+
+
 def answered(qid: str, got: Any) -> None:
     """The visible check: was an answer given? (The hidden test decides whether it is right.)
 
     While working, a missing answer is only reported, so "Run All" goes on and shows every question;
     under nbgrader's Validate it fails, so Validate lists the questions still unanswered.
     """
+    _record(qid, got)
     try:
         _require(qid, got)
     except WrongAnswer:

@@ -37,6 +37,14 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
         "ExecutePreprocessor": {"timeout": 120, "interrupt_on_timeout": True},
         "Execute": {"timeout": 120, "interrupt_on_timeout": True},
         "Autograde": {
+            "sanitize_preprocessors": [
+                "nbgrader.preprocessors.ClearOutput",
+                "nbgrader.preprocessors.DeduplicateIds",
+                "nbgrader.preprocessors.OverwriteKernelspec",
+                "nbgrader.preprocessors.OverwriteCells",
+                "grader.integrity.RestoreDeletedCells",
+                "nbgrader.preprocessors.CheckCellMetadata",
+            ],
             "autograde_preprocessors": [
                 "grader.widget_answers.InlineAnswers",
                 "nbgrader.preprocessors.Execute",

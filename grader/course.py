@@ -179,9 +179,13 @@ def preflight(*, assignment: str, student: str) -> str | None:
             others = f" (found: {', '.join(found)})" if found else ""
             return f"notebook {name} missing from the submission{others}"
         try:
-            nbformat.read(folder / name, as_version=4)
+            nb = nbformat.read(folder / name, as_version=4)
         except Exception:
             return "notebook is not valid JSON"
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+        twice = sorted({i for i in ids if i and ids.count(i) > 1})
+        if twice:
+            return f"graded cell {', '.join(twice)} appears more than once (copied by the participant)"
     return None
 
 
@@ -197,8 +201,13 @@ def feedback(*, assignment: str, students: list[str] | None = None) -> list[str]
     api = _api()
     done = []
     for student in students or submitted_students(assignment=assignment):
-        if not (paths.course_root() / "autograded" / student / assignment).exists():
+        graded = paths.course_root() / "autograded" / student / assignment
+        if not graded.exists():
             continue
+        from grader.integrity import redact_secrets
+
+        for notebook in graded.glob("*.ipynb"):
+            redact_secrets(notebook)  # a key pasted into a notebook never travels back in feedback
         _run(api.generate_feedback(assignment, student, force=True), f"feedback {assignment}/{student}")
         _run(api.release_feedback(assignment, student), f"release feedback {assignment}/{student}")
         done.append(student)

@@ -24,6 +24,7 @@ from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 from nbformat import NotebookNode
 from traitlets import Float, Integer
 
+from camp.check import ANSWER_MIME
 from grader.sandbox import Sandbox
 
 ZYGOTE: Zygote | None = None  # one per grading worker process
@@ -204,7 +205,8 @@ class CampExecute(_nbgrader_execute()):
     """
 
     notebook_timeout = Float(300, help="wall-clock seconds for the whole notebook").tag(config=True)
-    max_output_bytes = Integer(2_000_000, help="output kept per notebook; the rest is dropped").tag(config=True)
+    max_output_bytes = Integer(5_000_000, help="output kept per notebook; the rest is dropped").tag(config=True)
+    max_cell_output_bytes = Integer(1_000_000, help="output kept per cell; the rest is dropped").tag(config=True)
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs["kernel_manager_class"] = ForkKernelManager if ZYGOTE is not None else AsyncKernelManager
@@ -215,7 +217,8 @@ class CampExecute(_nbgrader_execute()):
     def preprocess(self, nb, resources=None, km=None):
         self._started = time.monotonic()
         self._stopped: NotebookNode | None = None
-        self._bytes = 0
+        self._bytes = self._cell_bytes = 0
+        self._cell = -1
         self._capped = False
         return super().preprocess(nb, resources, km)
 
@@ -228,27 +231,38 @@ class CampExecute(_nbgrader_execute()):
         if self._stopped is not None:
             cell.outputs = [self._stopped]
             return cell, resources
-        from nbclient.exceptions import DeadKernelError
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            died = _note("KernelDied", "कर्नेल बंद हो गया (शायद exit या मेमोरी/समय सीमा)",
-                         "the kernel stopped (exit, or a memory/time limit)")
-            cell.outputs.append(died)
-            self._stopped = _note("KernelDied", "कर्नेल बंद होने के बाद यह सेल नहीं चला",
-                                  "this cell did not run because the kernel had stopped")
-            return cell, resources
+            cell.outputs.append(_note("KernelDied", "कर्नेल बंद हो गया (शायद exit या मेमोरी/समय सीमा)",
+                                      "the kernel stopped (exit, or a memory/time limit)"))
+        except CellTimeoutError:
+            cell.outputs.append(_note("KernelUnresponsive", "कर्नेल ने जवाब देना बंद कर दिया (समय-सीमा)",
+                                      "the kernel stopped answering (time limit)"))
+        except Exception as exc:  # the kernel is in a state we cannot trust: keep what ran, run no more
+            cell.outputs.append(_note("GradingError", "यह सेल चलाते समय गड़बड़ी हुई",
+                                      f"grading this cell failed ({type(exc).__name__})"))
+        self._stopped = _note("KernelDied", "कर्नेल बंद होने के बाद यह सेल नहीं चला",
+                              "this cell did not run because the kernel had stopped")
+        return cell, resources
 
     def output(self, outs, msg, display_id, cell_index):
-        size = len(json.dumps(msg.get("content", {}), ensure_ascii=False))
-        self._bytes += size
-        if self._bytes > self.max_output_bytes:
-            if not self._capped:
+        content = msg.get("content", {})
+        if msg.get("msg_type") == "error" or ANSWER_MIME in content.get("data", {}):
+            return super().output(outs, msg, display_id, cell_index)  # errors and answer records always count
+        size = len(json.dumps(content, ensure_ascii=False))
+        if cell_index != self._cell:
+            self._cell, self._cell_bytes, self._capped = cell_index, 0, False
+        if self._cell_bytes + size > self.max_cell_output_bytes or self._bytes + size > self.max_output_bytes:
+            if not self._capped:  # a note on stdout: nbgrader would count stderr as a failed test
                 self._capped = True
-                outs.append(NotebookNode(output_type="stream", name="stderr",
+                outs.append(NotebookNode(output_type="stream", name="stdout",
                                          text="[output limit reached; the rest was dropped / आउटपुट सीमा पूरी हुई]\n"))
             return None
+        self._cell_bytes += size
+        self._bytes += size
         return super().output(outs, msg, display_id, cell_index)
 
 

@@ -85,6 +85,8 @@ def rehash(*, lessons: list[Path] | None = None) -> list[Path]:
     done = []
     for hindi in lessons or [p for p in lesson_sources() if p.name.endswith(".hi.md")]:
         twin = twin_of(hindi)
+        if not twin.exists():
+            continue  # a lesson still being translated
         text = twin.read_text(encoding="utf-8")
         new = re.sub(r"(source_sha256:\s*)\S+", rf"\g<1>{_digest(hindi)}", text, count=1)
         if new != text:
