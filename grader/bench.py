@@ -89,10 +89,25 @@ def _scores() -> dict[tuple[str, str, str], float | None]:
     return found
 
 
+def _coalesced(outputs: list[dict]) -> list[dict]:
+    """Consecutive stream outputs joined: how a print is split into messages depends on timing only."""
+    merged: list[dict] = []
+    for out in outputs:
+        if (merged and out.get("output_type") == "stream" and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == out.get("name")):
+            merged[-1] = {**merged[-1], "text": "".join(merged[-1]["text"]) + "".join(out["text"])}
+        else:
+            merged.append(out)
+    return merged
+
+
 def _normalised(path: Path) -> dict:
+    """A notebook without what varies between two runs of the same code: timings, widget ids, stream chunking."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
+        if "outputs" in cell:
+            cell["outputs"] = _coalesced(cell["outputs"])
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             data.pop("application/vnd.jupyter.widget-view+json", None)

@@ -71,6 +71,7 @@ class ShowRubric(NbGraderPreprocessor):
             if grade_id in rubrics:
                 view = nbformat.v4.new_markdown_cell(render(rubrics[grade_id]))
                 view.metadata["camp"] = {"rubric_view": grade_id}
+                view.id = f"rubric-{grade_id}"[:64]  # the same id on every run
                 cells.append(view)
         nb.cells = cells
         return nb, resources

@@ -77,6 +77,10 @@ def _child(request: dict) -> None:
         _limit(request.get("limits", {}))
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        if "pandas" in sys.modules:
+            # pandas chose its column limit when the zygote imported it outside a kernel ("terminal": 0);
+            # a kernel that imports pandas itself gets 20. Match it, so notebooks come out the same.
+            sys.modules["pandas"].set_option("display.max_columns", 20)
         sys.argv = ["ipykernel_launcher", *request["argv"]]
         if request["cwd"] not in sys.path:
             sys.path.insert(0, "")

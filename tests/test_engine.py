@@ -1,0 +1,160 @@
+"""The autograde engine: same scores and notebooks as nbgrader, resumable after a kill, safe for other writers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import answer_fixture, answer_with_widgets, assignment_ids, release_notebook
+
+from camp import paths
+from grader import bench, engine
+from grader.course import autograde as nbgrader_autograde
+from grader.course import init_course
+
+pytestmark = pytest.mark.slow
+
+
+def _submit(home: Path, assignment: str, student: str, nb, answers_file: Path) -> None:
+    folder = home / "course" / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    (folder / "answers.json").write_bytes(answers_file.read_bytes())
+    (folder / "timestamp.txt").write_text("2026-11-28 10:00:00.000000 UTC", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def camp(tmp_path_factory):
+    """A course with, per assignment, one right and one typically wrong honest submission."""
+    home = tmp_path_factory.mktemp("engine-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CAMP_HOME", str(home))
+        init_course()
+        for assignment in assignment_ids():
+            fixture = answer_fixture(assignment)
+            cases = {"right": fixture["widget_answers"],
+                     "wrong": {**fixture["widget_answers"], **fixture["wrong"][0]["answers"]}}
+            for name, answers in cases.items():
+                work = tmp_path_factory.mktemp(f"{assignment}-{name}")
+                nb = answer_with_widgets(release_notebook(home, assignment), answers, work)
+                _submit(home, assignment, f"{name}-{assignment[:2]}", nb, work / "answers.json")
+        yield home
+
+
+def test_engine_gives_the_same_scores_and_notebooks_as_nbgrader(camp):
+    """Every module assignment: nbgrader's own autograde, then the engine — identical grades and notebooks."""
+    for assignment in assignment_ids():
+        outcome = nbgrader_autograde(assignment=assignment)
+        assert set(outcome.values()) == {"graded"}, outcome
+    reference, reference_nbs = bench._scores(), bench._snapshot()
+    assert len(reference_nbs) == 2 * len(assignment_ids())
+    for assignment in assignment_ids():
+        result = engine.autograde_batch(assignment=assignment, workers=2, force=True, show_progress=False)
+        assert sorted(result.graded) == sorted(s for s in result.outcome), result.outcome
+        assert not result.review, result.review
+    assert bench._scores() == reference
+    assert bench._snapshot() == reference_nbs
+    right = {k: v for k, v in reference.items() if k[1].startswith("right") and k[2].endswith("_test")}
+    wrong = {k: v for k, v in reference.items() if k[1].startswith("wrong") and k[2].endswith("_test")}
+    assert all(v and v > 0 for v in right.values()) and 0 in wrong.values()
+
+
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_a_killed_batch_resumes_and_loses_nothing(camp, tmp_path):
+    """kill -9 of the engine mid-batch, then a rerun: every submission intact, every grade there, none twice."""
+    assignment = "00-start-here"
+    submitted = camp / "course" / "submitted"
+    source = submitted / f"right-{assignment[:2]}" / assignment
+    for n in range(8):
+        target = submitted / f"many{n}" / assignment
+        if not target.exists():
+            target.mkdir(parents=True)
+            for f in source.iterdir():
+                (target / f.name).write_bytes(f.read_bytes())
+    before = _tree_digest(submitted)
+    env = {**os.environ, "CAMP_HOME": str(camp)}
+    cmd = [str(Path(sys.executable).parent / "camp"), "autograde", assignment, "--workers", "2", "--force"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    done = camp / "engine" / assignment / "done"
+    deadline = time.monotonic() + 120
+    start = {p.name: p.stat().st_mtime for p in done.glob("*.json")} if done.exists() else {}
+    while time.monotonic() < deadline:
+        fresh = [p for p in done.glob("*.json") if p.stat().st_mtime != start.get(p.name)]
+        if len(fresh) >= 2:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the engine and its workers, as a power cut would
+    proc.wait()
+    assert _tree_digest(submitted) == before, "no submission was touched"
+    rerun = subprocess.run(cmd[:-1], env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    summary = rerun.stdout.splitlines()[-1] if "graded" in rerun.stdout.splitlines()[-1] else rerun.stdout
+    assert "ungradable 0" in rerun.stdout and "skipped (already graded)" in rerun.stdout, summary
+    skipped = int(rerun.stdout.split("skipped (already graded) ")[1].split()[0])
+    assert skipped >= 2
+    from nbgrader.api import Gradebook
+
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        for n in range(8):
+            assert gb.find_submission(assignment, f"many{n}").score == 6
+    import sqlite3
+
+    with sqlite3.connect(paths.gradebook_path()) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert list((camp / "backups").glob("gradebook-*.db")), "a backup is taken before each batch"
+
+
+def test_other_trainers_can_write_while_a_batch_runs(camp):
+    """A second writer on the SQLite gradebook (a trainer grading by hand) sees no lock failure."""
+    from nbgrader.api import Gradebook
+
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def trainer():
+        try:
+            with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+                while not stop.is_set():
+                    grade = gb.find_grade("q7_welcome_post", "00-start-here", "00-start-here", "right-00")
+                    grade.manual_score = 3
+                    gb.db.commit()
+                    time.sleep(0.01)
+        except BaseException as exc:  # noqa: BLE001 - any failure is the finding
+            errors.append(exc)
+
+    thread = threading.Thread(target=trainer)
+    thread.start()
+    try:
+        result = engine.autograde_batch(assignment="00-start-here", workers=2, force=True, show_progress=False)
+    finally:
+        stop.set()
+        thread.join()
+    assert not errors, errors
+    assert not result.ungradable
+
+
+def test_progress_bar_and_summary_are_printed(camp):
+    env = {**os.environ, "CAMP_HOME": str(camp)}
+    out = subprocess.run([str(Path(sys.executable).parent / "camp"), "autograde", "01-landscape", "--force"],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "2/2" in out.stderr and "s left" in out.stderr
+    assert "graded 2 · skipped (already graded) 0 · ungradable 0" in out.stdout
+    assert out.stdout.splitlines()[0].startswith(("sandbox: bubblewrap", "WARNING: sandbox is WEAK"))
+    json.dumps(out.stdout)
