@@ -73,6 +73,13 @@ def _feedback(args) -> int:
     return 0
 
 
+def _progress(args) -> int:
+    from camp import progress
+
+    print(progress.report())
+    return 0
+
+
 def _export(args) -> int:
     from grader.course import export_grades
 
@@ -197,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell")
             p.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook")
         p.set_defaults(func=func)
+
+    sub.add_parser("progress", help="my progress: lessons, quizzes, assignments and scores").set_defaults(
+        func=_progress
+    )
 
     export = sub.add_parser("export", help="export data").add_subparsers(dest="what", required=True)
     p = export.add_parser("grades", help="export grades as CSV")

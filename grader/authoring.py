@@ -132,3 +132,24 @@ class Assignment:
         nbformat.validate(self.nb)
         nbformat.write(self.nb, path)
         return path
+
+
+def answer_with_widgets(nb, answers: dict[str, Any], workdir: Path):
+    """Run a released notebook in a real kernel and answer through its widgets, as clicks and typing would.
+
+    Returns the notebook as the participant would save it; their answers.json is left in `workdir`.
+    Tests and `make bench` use it to make honest submissions.
+    """
+    from nbclient import NotebookClient
+
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    driver = new_code_cell(
+        "from camp import answers as _a\n"
+        f"for _q, _v in {json.dumps(answers, ensure_ascii=False)}.items():\n"
+        "    _a.shown[_q].set(_v)\n"
+    )
+    nb.cells.append(driver)
+    Path(workdir).mkdir(parents=True, exist_ok=True)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
+    nb.cells.remove(driver)
+    return nb

@@ -29,24 +29,10 @@ def _fixtures() -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
 
 
-def _answered(nb, answers: dict, workdir: Path):
-    """Run the released notebook and answer through its widgets, as a participant's clicks would."""
-    from nbclient import NotebookClient
-
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    driver = nbformat.v4.new_code_cell(
-        "from camp import answers as _a\n"
-        f"for _q, _v in {json.dumps(answers, ensure_ascii=False)}.items():\n    _a.shown[_q].set(_v)\n")
-    nb.cells.append(driver)
-    workdir.mkdir(parents=True, exist_ok=True)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
-    nb.cells.remove(driver)
-    return nb
-
-
 def build_submissions(n: int) -> list[tuple[str, str]]:
     """N submissions spread over the assignments that have answer fixtures; returns (assignment, student)."""
     from camp import paths
+    from grader.authoring import answer_with_widgets
     from grader.course import assignment_ids
 
     fixtures = {a: f for a, f in _fixtures().items() if a in assignment_ids()}
@@ -58,7 +44,7 @@ def build_submissions(n: int) -> list[tuple[str, str]]:
         variants[assignment] = []
         for k, answers in enumerate(cases):
             folder = scratch / assignment / f"v{k}"
-            nb = _answered(release, answers, folder)
+            nb = answer_with_widgets(release, answers, folder)
             nbformat.write(nb, folder / f"{assignment}.ipynb")
             variants[assignment].append(folder)
     jobs = []

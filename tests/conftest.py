@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from grader.authoring import answer_with_widgets  # noqa: F401  (re-exported for the tests)
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -103,27 +104,3 @@ def source_notebook(home: Path, assignment: str):
 
 def release_notebook(home: Path, assignment: str):
     return nbformat.read(home / "course" / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-
-
-def answer_with_widgets(nb, answers: dict, workdir: Path):
-    """Run a released notebook in a real kernel and answer through its widgets, as clicks would.
-
-    Returns the notebook as the participant would save it; answers.json is left in `workdir`.
-    """
-    from nbclient import NotebookClient
-
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    driver = nbformat.v4.new_code_cell(
-        "from camp import answers as _a\n"
-        f"for _q, _v in {json.dumps(answers, ensure_ascii=False)}.items():\n"
-        "    _a.shown[_q].set(_v)\n"
-    )
-    nb.cells.append(driver)
-    workdir.mkdir(parents=True, exist_ok=True)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
-    nb.cells.remove(driver)
-    return nb
-
-
-def copy_tree(src: Path, dest: Path) -> None:
-    shutil.copytree(src, dest, dirs_exist_ok=True)

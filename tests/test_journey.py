@@ -42,6 +42,7 @@ def test_participant_and_trainer_journey(fresh_home, tmp_path):
     assert pages and "Score:" in pages[0].read_text(encoding="utf-8")
     mine = progress.assignments()[ASSIGNMENT]
     assert mine["score"] == 6 and mine["max_score"] == 10  # 6 autograded points; 4 await the trainer
+    assert f"| {ASSIGNMENT} | ✅ | 6 / 10 |" in progress.report()
 
     out = course.export_grades(to=tmp_path / "grades.csv")
     text = out.read_text(encoding="utf-8")
