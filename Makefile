@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8888
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test bench lint setup clean-state
+.PHONY: lab test bench lint setup clean-state browser-deps
 
 setup: $(STAMP)
 
@@ -19,7 +19,15 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/camp lab --port $(PORT)
 
-test: $(STAMP)
+# The browser test drives Debian's Chromium: installed here when missing, as root with apt-get (as in CI);
+# elsewhere the test is skipped and says why.
+browser-deps:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else echo "chromium not found (and not root with apt-get): the browser test will be skipped"; fi
+
+test: $(STAMP) browser-deps
 	$(BIN)/python -m ruff check camp grader tests
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
