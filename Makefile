@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8888
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test bench lint setup clean-state browser-deps
+.PHONY: lab test bench lint setup clean-state system-deps
 
 setup: $(STAMP)
 
@@ -19,15 +19,18 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/camp lab --port $(PORT)
 
-# The browser test drives Debian's Chromium: installed here when missing, as root with apt-get (as in CI);
-# elsewhere the test is skipped and says why.
-browser-deps:
-	@if command -v chromium >/dev/null; then :; \
+# System packages the tests use: Debian's Chromium (browser test) and bubblewrap (the grading sandbox).
+# Installed here when missing, as root with apt-get (as in CI); elsewhere the browser test is skipped and
+# the sandbox runs in its weak mode, each saying why.
+system-deps:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
-	else echo "chromium not found (and not root with apt-get): the browser test will be skipped"; fi
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else echo "not installed:$$missing (needs root with apt-get): browser test skipped / weak grading sandbox"; fi
 
-test: $(STAMP) browser-deps
+test: $(STAMP) system-deps
 	$(BIN)/python -m ruff check camp grader tests
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 

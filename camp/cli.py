@@ -57,8 +57,9 @@ def _collect(args) -> int:
 def _autograde(args) -> int:
     from grader.engine import autograde_batch, summary
 
+    names = args.assignment if len(args.assignment) > 1 else args.assignment[0]
     result = autograde_batch(
-        assignment=args.assignment, students=args.student or None, workers=args.workers, force=args.force,
+        assignment=names, students=args.student or None, workers=args.workers, force=args.force,
         cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
     )
     print(summary(result))
@@ -154,7 +155,10 @@ def _add_ai_commands(sub) -> None:
         ("ai-report", _ai_report, "how often AI proposals matched the trainers"),
     ):
         p = sub.add_parser(name, help=text)
-        p.add_argument("assignment")
+        if name == "autograde":
+            p.add_argument("assignment", nargs="+", help="one or more assignments, graded in one batch")
+        else:
+            p.add_argument("assignment")
         if name != "ai-report":
             p.add_argument("--student", action="append", help="only this participant (repeatable)")
         if name == "ai-grade":
@@ -195,7 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
         ("feedback", _feedback, "generate and return feedback"),
     ):
         p = sub.add_parser(name, help=text)
-        p.add_argument("assignment")
+        if name == "autograde":
+            p.add_argument("assignment", nargs="+", help="one or more assignments, graded in one batch")
+        else:
+            p.add_argument("assignment")
         if name != "collect":
             p.add_argument("--student", action="append", help="only this participant (repeatable)")
         if name == "autograde":

@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
 
         env = lab.lab_env()
         t = time.monotonic()
-        for assignment in assignments:
+        for assignment in assignments:  # nbgrader's command grades one assignment a run
             subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
                            cwd=paths.course_root(), env=env, check=True, capture_output=True)
         serial = time.monotonic() - t
@@ -187,12 +187,10 @@ def main(argv: list[str] | None = None) -> int:
 
         with PeakMemory() as memory:
             t = time.monotonic()
-            for assignment in assignments:
-                result = engine.autograde_batch(assignment=assignment, workers=args.workers, force=True,
-                                                show_progress=False)
-                bad = result.ungradable
-                if bad:
-                    raise SystemExit(f"engine could not grade: {bad}")
+            result = engine.autograde_batch(assignment=assignments, workers=args.workers, force=True,
+                                            show_progress=False)
+            if result.ungradable:
+                raise SystemExit(f"engine could not grade: {result.ungradable}")
             fast = time.monotonic() - t
         print(f"camp autograde ({args.workers} workers): {fast:.1f} s ({fast / len(jobs):.2f} s a notebook)")
         print(result.sandbox)
@@ -203,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
         same_nbs = our_nbs == reference_nbs
         print(f"scores identical: {'yes' if same_scores else 'NO'} ({len(reference)} grades compared)")
         print(f"autograded notebooks identical (ignoring timings and widget ids): {'yes' if same_nbs else 'NO'}")
+        for name in sorted(k for k in reference_nbs if reference_nbs[k] != our_nbs.get(k))[:3]:
+            cells = zip(reference_nbs[name]["cells"], our_nbs[name]["cells"])
+            first = next((i for i, (a, b) in enumerate(cells) if a != b), None)
+            print(f"  differs: {name}, first at cell {first}")
         print(f"autograde speedup vs nbgrader: {serial / fast:.2f}× ({len(jobs)} notebooks, {args.workers} workers)")
         return 0 if same_scores and same_nbs else 1
     finally:

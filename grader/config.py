@@ -29,6 +29,8 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
             "root": str(paths.exchange_root()),
             "assignment_dir": str(paths.work_dir()),
             "path_includes_course": False,
+            # nbgrader's record of what this participant submitted: per camp, not user-wide
+            "cache": str(paths.home() / "nbgrader-cache"),
         },
         "ClearSolutions": {
             "code_stub": {"python": STUB_PY},
@@ -113,7 +115,8 @@ def write(home: Path | None = None) -> Path:
             "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate",
         },
         "ContentsManager": {
-            "hide_globs": ["__pycache__", "*.pyc", ".ipynb_checkpoints", "etc", "exchange", "logs"]
+            "hide_globs": ["__pycache__", "*.pyc", ".ipynb_checkpoints", "etc", "exchange", "logs", "engine", "backups",
+                          "nbgrader-cache", "*.json.lock"]
         },
     }
     (folder / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")

@@ -190,11 +190,11 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
                 if result.get("success"):
                     review = integrity.review(assignment=assignment, student=student)
                     _mark(assignment, student, "graded", review)
-                    results.put((student, "graded", review))
+                    results.put((assignment, student, "graded", review))
                 else:
-                    results.put((student, "ungradable: " + _reason(result), []))
+                    results.put((assignment, student, "ungradable: " + _reason(result), []))
             except Exception as exc:  # never lose the batch to one submission
-                results.put((student, f"ungradable: {type(exc).__name__}: {exc}"[:300], []))
+                results.put((assignment, student, f"ungradable: {type(exc).__name__}: {exc}"[:300], []))
             finally:
                 t1 = time.monotonic()
                 kernels.kill_strays()
@@ -237,7 +237,7 @@ class Progress:
 # -- the batch -------------------------------------------------------------------------------------------------
 def autograde_batch(
     *,
-    assignment: str,
+    assignment: str | list[str],
     students: list[str] | None = None,
     workers: int | None = None,
     force: bool = False,
@@ -247,34 +247,42 @@ def autograde_batch(
 ) -> BatchResult:
     """Grade every collected submission of `assignment` (or the named participants) in parallel.
 
-    Already graded, unchanged submissions are skipped unless `force`. Returns what happened to each.
+    `assignment` may be a list: the same workers then grade them all in one batch, and results are keyed
+    "assignment/participant". Already graded, unchanged submissions are skipped unless `force`.
     """
     from grader.course import _known, preflight, submitted_students
     from grader.sandbox import Sandbox
 
-    _known(assignment)
+    names = [assignment] if isinstance(assignment, str) else list(assignment)
+    for name in names:
+        _known(name)
     paths.ensure_tools_on_path()
     start = time.monotonic()
     sandbox = Sandbox.detect()
-    result = BatchResult(assignment=assignment, sandbox=sandbox.describe())
+    result = BatchResult(assignment=", ".join(names), sandbox=sandbox.describe())
     prepare_gradebook()
+
+    def key(name: str, student: str) -> str:
+        return student if len(names) == 1 else f"{name}/{student}"
+
     todo = []
-    for student in students or submitted_students(assignment=assignment):
-        problem = preflight(assignment=assignment, student=student)
-        if problem:
-            result.outcome[student] = "ungradable: " + problem
-        elif not force and already_graded(assignment, student):
-            result.outcome[student] = "skipped"
-        else:
-            todo.append(student)
+    for name in names:
+        for student in students or submitted_students(assignment=name):
+            problem = preflight(assignment=name, student=student)
+            if problem:
+                result.outcome[key(name, student)] = "ungradable: " + problem
+            elif not force and already_graded(name, student):
+                result.outcome[key(name, student)] = "skipped"
+            else:
+                todo.append((name, student))
     count = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     result.workers = count
     progress = Progress(len(todo)) if show_progress and todo else None
     if todo:
         ctx = mp.get_context("spawn")
         jobs, results = ctx.Queue(), ctx.Queue()
-        for student in todo:
-            jobs.put((assignment, student))
+        for job in todo:
+            jobs.put(job)
         for _ in range(count):
             jobs.put(None)
         procs = [ctx.Process(target=_worker, args=(jobs, results, str(paths.home()), sandbox.strong,
@@ -282,23 +290,23 @@ def autograde_batch(
                  for _ in range(count)]
         for proc in procs:
             proc.start()
+        pending = set(todo)
         try:
-            pending = set(todo)
             while pending:
                 try:
-                    student, status, review = results.get(timeout=1)
+                    name, student, status, review = results.get(timeout=1)
                 except queue.Empty:
                     if not any(p.is_alive() for p in procs):
-                        for student in pending:
-                            result.outcome[student] = "ungradable: grading worker stopped"
+                        for name, student in pending:
+                            result.outcome[key(name, student)] = "ungradable: grading worker stopped"
                         break
                     continue
-                pending.discard(student)
-                result.outcome[student] = status
+                pending.discard((name, student))
+                result.outcome[key(name, student)] = status
                 if review:
-                    result.review[student] = review
+                    result.review[key(name, student)] = review
                 if progress:
-                    progress.step(student)
+                    progress.step(key(name, student))
         except KeyboardInterrupt:
             result.interrupted = True
             result.left = len(pending)

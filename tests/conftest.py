@@ -1,9 +1,14 @@
-"""Shared fixtures: a camp folder per test session, and helpers that grade a notebook for real."""
+"""Shared fixtures: a camp folder per test session, helpers that grade a notebook for real, a real Lab."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
+import subprocess
+import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -104,3 +109,39 @@ def source_notebook(home: Path, assignment: str):
 
 def release_notebook(home: Path, assignment: str):
     return nbformat.read(home / "course" / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def http_get(url: str, token: str):
+    req = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return resp.status, resp.read().decode("utf-8")
+
+
+@contextlib.contextmanager
+def running_lab(token: str, *, log: Path, extra_env: dict[str, str] | None = None):
+    """JupyterLab started exactly as `camp lab` starts it (PATH without the venv), on a free port; yields its URL."""
+    from grader import lab
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = lab.lab_command(port=port, ip="127.0.0.1") + [f"--IdentityProvider.token={token}"]
+    env = lab.lab_env()
+    env["PATH"] = os.pathsep.join([env["PATH"].split(os.pathsep)[0], "/usr/bin", "/bin"])
+    env.update(extra_env or {})
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(240):
+                try:
+                    http_get(base + "/api/status", token)
+                    break
+                except OSError:
+                    time.sleep(0.25)
+            else:
+                raise AssertionError("JupyterLab did not start: " + log.read_text(encoding="utf-8"))
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)

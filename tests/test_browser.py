@@ -6,16 +6,13 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import running_lab
 
 from camp import paths
-from grader import lab, participant
+from grader import participant
 from grader.course import init_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,18 +38,6 @@ CHROMIUM_ARGS = [
 SAVED = "सहेजा गया उत्तर / Saved answer"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str):
-    req = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return resp.status, resp.read().decode("utf-8")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """JupyterLab as `camp lab` starts it, on a camp folder where the participant has fetched the assignment."""
@@ -72,33 +57,10 @@ def server(tmp_path_factory):
         mp.setattr(paths, "SOURCE_ROOT", sources)
         init_course()
         participant.fetch_assignment(assignment=ASSIGNMENT)
-        port = _free_port()
-        cmd = lab.lab_command(port=port, ip="127.0.0.1") + [f"--IdentityProvider.token={TOKEN}"]
-        env = lab.lab_env()
-        env["PATH"] = os.pathsep.join([env["PATH"].split(os.pathsep)[0], "/usr/bin", "/bin"])
-        # Lab's remembered layout and nbgrader's record of submissions (its cache in Jupyter's data folder)
-        # stay in this test's folder: the developer's own, shared by every camp, would show old submissions.
-        env["JUPYTERLAB_WORKSPACES_DIR"] = str(jupyter / "workspaces")
-        env["JUPYTER_DATA_DIR"] = str(jupyter / "data")
-        log = (jupyter / "lab.log").open("w", encoding="utf-8")
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(120):
-                try:
-                    _get(base + "/api/status")
-                    break
-                except OSError:
-                    time.sleep(0.25)
-            else:
-                raise AssertionError(
-                    "JupyterLab did not start: " + (jupyter / "lab.log").read_text(encoding="utf-8")
-                )
+        # Lab's remembered layout stays in this test's folder, out of Lab's file browser.
+        extra = {"JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"), "JUPYTER_DATA_DIR": str(jupyter / "data")}
+        with running_lab(TOKEN, log=jupyter / "lab.log", extra_env=extra) as base:
             yield base, home
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-            log.close()
 
 
 @pytest.fixture

@@ -3,63 +3,32 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import time
-import urllib.request
 
 import pytest
+from conftest import http_get, running_lab
 
-from grader import lab
 from grader.course import init_course
 
 pytestmark = pytest.mark.slow
 TOKEN = "camp-test-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str):
-    req = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return resp.status, resp.read().decode("utf-8")
+    return http_get(url, TOKEN)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("lab-home")
+    log = tmp_path_factory.mktemp("lab-log") / "lab.log"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CAMP_HOME", str(tmp_path_factory.mktemp("lab-home")))
-        yield from _serve()
-
-
-def _serve():
-    init_course()
-    port = _free_port()
-    cmd = lab.lab_command(port=port, ip="127.0.0.1") + [f"--IdentityProvider.token={TOKEN}"]
-    env = lab.lab_env()
-    env["PATH"] = os.pathsep.join([env["PATH"].split(os.pathsep)[0], "/usr/bin", "/bin"])
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                _get(base + "/api/status")
-                break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            raise AssertionError("JupyterLab did not start")
-        yield base
-    finally:
-        proc.terminate()
-        output = proc.communicate(timeout=30)[0]
-        assert "The exchange directory does not exist" not in output
-        assert "is not a subdirectory of the notebook server root" not in output
+        mp.setenv("CAMP_HOME", str(home))
+        init_course()
+        with running_lab(TOKEN, log=log) as base:
+            yield base
+    output = log.read_text(encoding="utf-8")
+    assert "The exchange directory does not exist" not in output
+    assert "is not a subdirectory of the notebook server root" not in output
 
 
 def test_assignment_list_shows_released_assignments(server):
