@@ -205,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
             cells = zip(reference_nbs[name]["cells"], our_nbs[name]["cells"])
             first = next((i for i, (a, b) in enumerate(cells) if a != b), None)
             print(f"  differs: {name}, first at cell {first}")
+            if first is not None:
+                for label, nb in (("nbgrader", reference_nbs[name]), ("engine", our_nbs[name])):
+                    shown = json.dumps(nb["cells"][first].get("outputs"), ensure_ascii=False)
+                    print(f"    {label}: {shown[:600]}")
         print(f"autograde speedup vs nbgrader: {serial / fast:.2f}× ({len(jobs)} notebooks, {args.workers} workers)")
         return 0 if same_scores and same_nbs else 1
     finally:
