@@ -58,7 +58,8 @@ def _record(qid: str, got: Any) -> None:
     try:
         from IPython.display import display
 
-        display({ANSWER_MIME: {"qid": qid, "value": _plain(got)}}, raw=True)
+        # text/plain is the fallback a notebook shows (nothing), instead of "no renderer for this output"
+        display({ANSWER_MIME: {"qid": qid, "value": _plain(got)}, "text/plain": ""}, raw=True)
     except Exception:  # not JSON-able, or no IPython: the re-check then treats the item as unverified
         pass
 

@@ -80,6 +80,10 @@ def init_course(*, release_all: bool = True) -> Path:
     from grader import lessons
 
     home = paths.home()
+    if paths.gradebook_path().exists():
+        from grader.engine import prepare_gradebook
+
+        prepare_gradebook()  # a backup before nbgrader opens (and may migrate) the gradebook
     for folder in (paths.course_root() / "source", paths.exchange_root(), paths.work_dir(), paths.logs_dir()):
         folder.mkdir(parents=True, exist_ok=True)
     paths.exchange_root().chmod(0o777)
