@@ -206,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name != "collect":
             p.add_argument("--student", action="append", help="only this participant (repeatable)")
         if name == "autograde":
-            p.add_argument("--workers", type=int, default=None, help="parallel graders (default: CPU count)")
+            p.add_argument("--workers", type=int, default=None, help="parallel graders (default: CPU cores + 1)")
             p.add_argument("--force", action="store_true", help="grade again even if already graded")
             p.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell")
             p.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook")

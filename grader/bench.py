@@ -159,7 +159,8 @@ class PeakMemory:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--notebooks", type=int, default=120)
-    parser.add_argument("-w", "--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("-w", "--workers", type=int, default=(os.cpu_count() or 1) + 1,
+                        help="engine workers (default: cores + 1, as `camp autograde`)")
     args = parser.parse_args(argv)
 
     home = Path(tempfile.mkdtemp(prefix="camp-bench-"))

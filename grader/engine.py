@@ -162,17 +162,19 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
     import logging
 
     logging.disable(logging.WARNING)
+    from grader import kernels
+    from grader.sandbox import Sandbox
+
+    scratch = kernels.scratch_root()
+    shutil.rmtree(scratch, ignore_errors=True)
+    kernels.start_zygote(scratch, Sandbox(strong=sandbox_strong))  # warms up while nbgrader is imported
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from grader import integrity, kernels
+    from grader import integrity
     from grader.course import _reason
-    from grader.sandbox import Sandbox
 
     _fast_schema_validation()
-    scratch = kernels.scratch_root()
-    shutil.rmtree(scratch, ignore_errors=True)
-    kernels.start_zygote(scratch, Sandbox(strong=sandbox_strong))
     kernels.prestart()
     cfg = engine_config(cell_timeout=timeouts[0], notebook_timeout=timeouts[1])
     api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
@@ -275,7 +277,9 @@ def autograde_batch(
                 result.outcome[key(name, student)] = "skipped"
             else:
                 todo.append((name, student))
-    count = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    # One worker more than cores: each worker waits on its kernel part of the time (measured: 2 cores,
+    # 60 notebooks: 2 workers 28 s, 3 workers 24 s, 4 workers 25 s).
+    count = max(1, min(workers or (os.cpu_count() or 1) + 1, len(todo) or 1))
     result.workers = count
     progress = Progress(len(todo)) if show_progress and todo else None
     if todo:
