@@ -140,7 +140,7 @@ def answer_with_widgets(nb, answers: dict[str, Any], workdir: Path):
     Returns the notebook as the participant would save it; their answers.json is left in `workdir`.
     Tests and `make bench` use it to make honest submissions.
     """
-    from nbclient import NotebookClient
+    from grader.notebooks import ReliableClient
 
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
     driver = new_code_cell(
@@ -150,6 +150,6 @@ def answer_with_widgets(nb, answers: dict[str, Any], workdir: Path):
     )
     nb.cells.append(driver)
     Path(workdir).mkdir(parents=True, exist_ok=True)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
+    ReliableClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
     nb.cells.remove(driver)
     return nb

@@ -28,6 +28,7 @@ from nbformat import NotebookNode
 from traitlets import Float, Integer
 
 from camp.check import ANSWER_MIME
+from grader.notebooks import ShortPollMixin
 from grader.sandbox import Sandbox
 
 ZYGOTE: Zygote | None = None  # one per grading worker process
@@ -259,7 +260,7 @@ def _nbgrader_execute():
     return Execute
 
 
-class CampExecute(_nbgrader_execute()):
+class CampExecute(ShortPollMixin, _nbgrader_execute()):
     """nbgrader's Execute on forked kernels, with a notebook time budget and an output cap.
 
     A notebook that dies, runs out of time or floods its output keeps the score of what ran; the cells

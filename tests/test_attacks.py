@@ -16,7 +16,7 @@ from conftest import answer_fixture
 from camp import paths
 from grader import engine, sandbox
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("attacks")]  # one batch, one worker
 A = "00-start-here"
 CANARY = "CANARY-7f3a9c-do-not-leak"
 KEY = "sk-test" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"

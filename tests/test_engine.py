@@ -21,7 +21,7 @@ from grader import bench, engine
 from grader.course import autograde as nbgrader_autograde
 from grader.course import init_course
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("engine")]  # one course, one worker
 
 
 def _submit(home: Path, assignment: str, student: str, nb, answers_file: Path) -> None:
@@ -138,6 +138,7 @@ def test_other_trainers_can_write_while_a_batch_runs(camp):
         except BaseException as exc:  # noqa: BLE001 - any failure is the finding
             errors.append(exc)
 
+    engine.autograde_batch(assignment="00-start-here", workers=2, show_progress=False)  # grades to write to
     thread = threading.Thread(target=trainer)
     thread.start()
     try:

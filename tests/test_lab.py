@@ -9,7 +9,7 @@ from conftest import http_get, running_lab
 
 from grader.course import init_course
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lab")]  # one server, one worker
 TOKEN = "camp-test-token"
 
 

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from nbclient import NotebookClient
 
 from grader import lessons
+from grader.notebooks import ReliableClient
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = lessons.lesson_sources()
@@ -38,7 +38,7 @@ def test_lesson_executes_offline_without_errors(source, fresh_home, monkeypatch)
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9")  # nothing listens: any network use fails
     nb = lessons.read_lesson(source)
     start = time.monotonic()
-    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(fresh_home)}}).execute()
+    ReliableClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(fresh_home)}}).execute()
     assert time.monotonic() - start < 60
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
