@@ -80,19 +80,21 @@ ATTACKS = {
     "open_socket": ("import socket\nsocket.create_connection(('127.0.0.1', PORT), timeout=3).sendall(b'leak')", RIGHT),
     "open_socket_internet": ("import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=3)", RIGHT),
     "search_canary": (
-        "import os\nhits = []\n"
-        "for k, v in os.environ.items():\n    hits += [k] if 'CANARY' in v or 'sk-' in v else []\n"
+        "import os\nprint('SEARCHING', flush=True)\n"
+        "for k, v in os.environ.items():\n"
+        "    if 'CANARY' in v or 'sk-' in v:\n        print('HIT env', k, v, flush=True)\n"
+        "for pid in os.listdir('/proc'):\n"
+        "    try:\n        data = open(f'/proc/{pid}/environ', 'rb').read() + open(f'/proc/{pid}/cmdline', 'rb').read()\n"
+        "    except Exception:\n        continue\n"
+        "    if b'CANARY-7f3a9c' in data:\n        print('HIT proc', pid, data, flush=True)\n"
         "for root, dirs, files in os.walk('/'):\n"
         "    if root.startswith(('/proc', '/sys', '/dev', '/usr')) or '/lib/python' in root:\n"
         "        dirs[:] = []\n        continue\n"
         "    for f in files:\n"
         "        try:\n            data = open(os.path.join(root, f), 'rb').read(2_000_000)\n"
         "        except Exception:\n            continue\n"
-        "        if b'CANARY-7f3a9c' in data:\n            hits.append(os.path.join(root, f))\n"
-        "for pid in os.listdir('/proc'):\n"
-        "    try:\n        if b'CANARY-7f3a9c' in open(f'/proc/{pid}/environ', 'rb').read():\n"
-        "            hits.append(pid)\n    except Exception:\n        pass\n"
-        "print('FOUND', hits)", RIGHT),
+        "        if b'CANARY-7f3a9c' in data:\n            print('HIT file', os.path.join(root, f), data, flush=True)\n"
+        "print('SEARCHED', flush=True)", RIGHT),
     "patch_checks": (
         "import camp.check as c\nfor n in ['equal', 'same_set', 'close', 'one_of', 'true']:\n"
         "    setattr(c, n, lambda *a, **k: None)", WRONG),
@@ -251,10 +253,11 @@ def test_there_is_no_network(batch, name):
 
 
 def test_canary_in_hidden_tests_and_trainer_environment_is_not_found(batch):
+    """Environment, process list and every readable file searched (until done or cut off by the cell limit)."""
     nb = json.loads(_outputs(batch, "search_canary"))
-    printed = ["".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", [])]
-    found = [line for text in printed for line in text.splitlines() if line.startswith("FOUND")]
-    assert found == ["FOUND []"], found
+    printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    assert "SEARCHING" in printed, "the search ran"
+    assert "HIT" not in printed and CANARY not in printed
 
 
 @pytest.mark.parametrize("name", ["patch_checks", "swallow_errors", "fake_results"])
