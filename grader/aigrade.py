@@ -562,6 +562,11 @@ def review(
 
     An answer the trainer already graded is skipped (kept) unless `force`. Returns {key: outcome}.
     """
+
+    def take(p, scores=None) -> str:
+        return accept(assignment=assignment, student=p.student, notebook=p.notebook, grade_id=p.grade_id,
+                      scores=scores, force=force)
+
     pending = proposals(assignment=assignment, students=students, status="pending")
     graded = _trainer_grades(assignment, pending)
     outcome: dict[str, str] = {}
@@ -570,13 +575,7 @@ def review(
             outcome[p.key] = f"kept trainer's grade {graded[p.key]:g}"
             continue
         if accept_all:
-            outcome[p.key] = accept(
-                assignment=assignment,
-                student=p.student,
-                notebook=p.notebook,
-                grade_id=p.grade_id,
-                force=force,
-            )
+            outcome[p.key] = take(p)
             continue
         out(_describe(p))
         choice = (
@@ -593,23 +592,10 @@ def review(
         if choice == "q":
             break
         if choice == "a":
-            outcome[p.key] = accept(
-                assignment=assignment,
-                student=p.student,
-                notebook=p.notebook,
-                grade_id=p.grade_id,
-                force=force,
-            )
+            outcome[p.key] = take(p)
         elif choice == "c":
             scores = {c["id"]: _ask_score(c, p.scores[c["id"]], ask, out) for c in p.rubric["criteria"]}
-            outcome[p.key] = accept(
-                assignment=assignment,
-                student=p.student,
-                notebook=p.notebook,
-                grade_id=p.grade_id,
-                scores=scores,
-                force=force,
-            )
+            outcome[p.key] = take(p, scores)
         elif choice == "r":
             reject(assignment=assignment, student=p.student, notebook=p.notebook, grade_id=p.grade_id)
             outcome[p.key] = "rejected"
