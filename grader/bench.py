@@ -75,10 +75,20 @@ def _scores() -> dict[tuple[str, str, str], float | None]:
     return found
 
 
+def _joined(value):
+    """nbformat's "multiline string": a list of lines and one string mean the same text."""
+    return "".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
+
+
 def _coalesced(outputs: list[dict]) -> list[dict]:
     """Consecutive stream outputs joined: how a print is split into messages depends on timing only."""
     merged: list[dict] = []
     for out in outputs:
+        out = dict(out)
+        if "text" in out:
+            out["text"] = _joined(out["text"])
+        if isinstance(out.get("data"), dict):
+            out["data"] = {k: _joined(v) for k, v in out["data"].items()}
         if (merged and out.get("output_type") == "stream" and merged[-1].get("output_type") == "stream"
                 and merged[-1].get("name") == out.get("name")):
             merged[-1] = {**merged[-1], "text": "".join(merged[-1]["text"]) + "".join(out["text"])}
