@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         same_scores = ours == reference
         same_nbs = our_nbs == reference_nbs
         print(f"scores identical: {'yes' if same_scores else 'NO'} ({len(reference)} grades compared)")
-        print(f"autograded notebooks identical (ignoring timings and widget ids): {'yes' if same_nbs else 'NO'}")
+        print(f"autograded notebooks identical (ignoring timings, widget ids, stream chunking): {'yes' if same_nbs else 'NO'}")
         for name in sorted(k for k in reference_nbs if reference_nbs[k] != our_nbs.get(k))[:3]:
             cells = zip(reference_nbs[name]["cells"], our_nbs[name]["cells"])
             first = next((i for i, (a, b) in enumerate(cells) if a != b), None)
