@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from camp.files import write_json
 from camp.lang import CampError
 
 
@@ -149,10 +149,7 @@ def write_file(values: dict[str, Any], path: Path | None = None) -> Path:
     if unknown:
         raise CampError(f"अनजानी सेटिंग: {', '.join(unknown)}", f"unknown settings: {', '.join(unknown)}")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ai-", suffix=".tmp")  # mkstemp creates it 0600
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({k: v for k, v in values.items() if v not in (None, "")}, handle, indent=1)
-    os.replace(tmp, path)
+    write_json(path, {k: v for k, v in values.items() if v not in (None, "")}, mode=0o600)
     return path
 
 

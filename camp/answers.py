@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from camp.files import write_json
 from camp.lang import CampError, bi
 
 ANSWERS_FILE = "answers.json"
@@ -66,10 +66,7 @@ def save(qid: str, value: Any, folder: str | Path | None = None) -> None:
     current[qid] = value
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     data = {"format": FORMAT, "answers": {k: {"value": v, "saved": now} for k, v in sorted(current.items())}}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".answers-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)
+    write_json(path, data)
 
 
 def answer(qid: str, code: Any = None, folder: str | Path | None = None) -> Any:

@@ -155,10 +155,7 @@ def _add_ai_commands(sub) -> None:
         ("ai-report", _ai_report, "how often AI proposals matched the trainers"),
     ):
         p = sub.add_parser(name, help=text)
-        if name == "autograde":
-            p.add_argument("assignment", nargs="+", help="one or more assignments, graded in one batch")
-        else:
-            p.add_argument("assignment")
+        p.add_argument("assignment")
         if name != "ai-report":
             p.add_argument("--student", action="append", help="only this participant (repeatable)")
         if name == "ai-grade":

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import re
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from camp import paths
+from camp.files import write_json
 from camp.lang import bi
 
 
@@ -30,10 +29,7 @@ def _load() -> dict[str, Any]:
 def _save(data: dict[str, Any]) -> None:
     path = progress_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".progress-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)
+    write_json(path, data)
 
 
 def _now() -> str:

@@ -129,19 +129,9 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _tree(self) -> list[int]:
-        parents = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                    parents[int(entry)] = int(stat[1])
-                except (OSError, IndexError):
-                    continue
-        tree, frontier = {os.getpid()}, {os.getpid()}
-        while frontier:
-            frontier = {p for p, pp in parents.items() if pp in frontier and p not in tree}
-            tree |= frontier
-        return sorted(tree)
+        from grader.zygote import descendants
+
+        return [os.getpid(), *descendants(os.getpid())]
 
     def _pss(self, pid: int) -> int:
         try:

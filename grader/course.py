@@ -53,7 +53,8 @@ def _known(assignment: str) -> None:
         )
 
 
-def _tree_hash(folder: Path) -> str:
+def tree_hash(folder: Path) -> str:
+    """SHA-256 of a folder's file names and contents (empty folder or none: the hash of nothing)."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
         if path.is_file() and ".ipynb_checkpoints" not in path.parts:
@@ -93,7 +94,7 @@ def init_course(*, release_all: bool = True) -> Path:
     changed = []
     for assignment in assignment_ids():
         src = paths.assignments_source() / assignment
-        digest = _tree_hash(src)
+        digest = tree_hash(src)
         dest = paths.course_root() / "source" / assignment
         released = (paths.exchange_root() / paths.COURSE_ID / "outbound" / assignment).exists()
         if state.get(assignment) == digest and dest.exists() and (released or not release_all):

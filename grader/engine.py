@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from camp import paths
+from camp.files import write_json
 from grader import config as camp_config
 
 ENGINE_EXECUTE = "grader.kernels.CampExecute"
@@ -69,15 +70,11 @@ def _state_dir(assignment: str) -> Path:
 
 
 def fingerprint(assignment: str, student: str) -> str:
-    """What a grade depends on: the submitted files and the assignment's source notebook."""
-    digest = hashlib.sha256()
-    folders = [paths.course_root() / "submitted" / student / assignment, paths.course_root() / "source" / assignment]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")) if folder.exists() else []:
-            if path.is_file():
-                digest.update(str(path.relative_to(folder)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """What a grade depends on: the submitted files and the assignment's source."""
+    from grader.course import tree_hash
+
+    submitted = tree_hash(paths.course_root() / "submitted" / student / assignment)
+    return hashlib.sha256((submitted + tree_hash(paths.course_root() / "source" / assignment)).encode()).hexdigest()
 
 
 def _marker(assignment: str, student: str) -> Path:
@@ -101,9 +98,7 @@ def _mark(assignment: str, student: str, status: str, review: list[str]) -> None
     marker.parent.mkdir(parents=True, exist_ok=True)
     data = {"fingerprint": fingerprint(assignment, student), "status": status, "review": review,
             "at": datetime.now().isoformat(timespec="seconds")}
-    tmp = marker.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, marker)
+    write_json(marker, data)
 
 
 # -- the gradebook: wait instead of failing, and a backup before each batch ----------------------------------

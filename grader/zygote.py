@@ -102,9 +102,9 @@ def _reap(*_args) -> None:
         _status[pid] = os.waitstatus_to_exitcode(status)
 
 
-def _descendants(keep: set[int] = frozenset()) -> list[int]:
-    """Every process whose parent chain leads to this zygote, except the trees rooted at `keep`."""
-    me = os.getpid()
+def descendants(root: int, keep: set[int] = frozenset()) -> list[int]:
+    """Every process whose parent chain leads to `root`, except the trees rooted at `keep`."""
+    me = root
     parents = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -124,7 +124,7 @@ def _descendants(keep: set[int] = frozenset()) -> list[int]:
 def _cleanup(keep: set[int]) -> int:
     killed = 0
     for _ in range(20):  # a fork bomb may race us: repeat until none is left
-        pids = _descendants(keep)
+        pids = descendants(os.getpid(), keep)
         if not pids:
             break
         for pid in pids:
