@@ -1,0 +1,29 @@
+"""Lesson widgets: each lesson shows a widget with one short call, e.g. `lesson00.post_counter()`.
+
+The widget plumbing lives here, not in the lesson, so a participant reads one line per widget. The logic
+a widget uses lives in the topical modules (`camp.platforms`, `camp.calendar`, `camp.metrics`,
+`camp.verify`), where it is tested on its own.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+#: The parts of the widgets shown in this kernel, by name (tests drive them as a participant would).
+shown: dict[str, SimpleNamespace] = {}
+
+
+def panel(name: str, *children: Any, **parts: Any) -> None:
+    """Display `children` and keep the named `parts` in `shown[name]`."""
+    from IPython.display import display
+
+    shown[name] = SimpleNamespace(**parts)
+    display(*children)
+
+
+def wide(width: str = "95%", height: str | None = None):
+    """A layout as wide as the notebook (and as tall as `height`, for text areas)."""
+    import ipywidgets as w
+
+    return w.Layout(width=width, height=height) if height else w.Layout(width=width)
