@@ -36,7 +36,9 @@ def _plain(value: Any) -> Any:
 
 
 def _fail(qid: str, hint_hi: str, hint_en: str) -> None:
-    raise WrongAnswer(f"❌ {qid}: {hint_hi}\n❌ {qid}: {hint_en}")
+    error = WrongAnswer(f"❌ {qid}: {hint_hi}\n❌ {qid}: {hint_en}")
+    error.hi, error.en = hint_hi, hint_en  # the grader shows these two lines, nothing else
+    raise error
 
 
 def _require(qid: str, got: Any) -> Any:

@@ -158,11 +158,14 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
 
     logging.disable(logging.WARNING)
     from grader import kernels
-    from grader.sandbox import Sandbox
+    from grader.limits import Cgroups
+    from grader.sandbox import Sandbox, grader_user
 
     scratch = kernels.scratch_root()
     shutil.rmtree(scratch, ignore_errors=True)
-    kernels.start_zygote(scratch, Sandbox(strong=sandbox_strong))  # warms up while nbgrader is imported
+    user = grader_user()
+    box = Sandbox(strong=sandbox_strong, cgroups=Cgroups.create(str(os.getpid()), owner=user[0] if user else None))
+    kernels.start_zygote(scratch, box)  # warms up while nbgrader is imported
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -173,6 +176,13 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
     kernels.prestart()
     cfg = engine_config(cell_timeout=timeouts[0], notebook_timeout=timeouts[1])
     api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+
+    def grade(assignment: str, student: str) -> tuple[str, list[str]]:
+        result = api.autograde(assignment, student, force=True, create=True)
+        if result.get("success"):
+            return "graded", integrity.review(assignment=assignment, student=student)
+        return "ungradable: " + _reason(result), []
+
     try:
         while True:
             job = jobs.get()
@@ -181,24 +191,34 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
             assignment, student = job
             try:
                 t0 = time.monotonic()
-                result = api.autograde(assignment, student, force=True, create=True)
+                for attempt in (1, 2):  # a zygote that died mid-notebook: once more, in a new sandbox
+                    if not kernels.zygote_alive():
+                        kernels.restart_zygote()
+                    try:
+                        status, review = grade(assignment, student)
+                    except kernels.ZygoteStopped:
+                        status, review = "ungradable: the grading sandbox stopped", []
+                    if kernels.zygote_alive():
+                        break
+                    if attempt == 2:
+                        status = "ungradable: the grading sandbox stopped twice during this notebook"
+                        review = ["the grading sandbox stopped twice while this notebook ran — its code may "
+                                  "have killed it; look at it by hand"]
                 if os.environ.get("CAMP_ENGINE_DEBUG"):
                     print(f"[{os.getpid()}] {student} {time.monotonic() - t0:.2f}s", file=sys.stderr, flush=True)
-                if result.get("success"):
-                    review = integrity.review(assignment=assignment, student=student)
+                if status == "graded":
                     _mark(assignment, student, "graded", review)
-                    results.put((assignment, student, "graded", review))
-                else:
-                    results.put((assignment, student, "ungradable: " + _reason(result), []))
+                results.put((assignment, student, status, review))
             except Exception as exc:  # never lose the batch to one submission
                 results.put((assignment, student, f"ungradable: {type(exc).__name__}: {exc}"[:300], []))
             finally:
-                t1 = time.monotonic()
-                kernels.kill_strays()
-                if os.environ.get("CAMP_ENGINE_DEBUG"):
-                    print(f"[{os.getpid()}] cleanup {time.monotonic() - t1:.2f}s after {t1 - t0:.2f}", file=sys.stderr, flush=True)
+                try:
+                    kernels.kill_strays()
+                except kernels.ZygoteStopped:
+                    pass
     finally:
         kernels.stop_zygote()
+        box.cgroups.remove()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -256,7 +276,8 @@ def autograde_batch(
     paths.ensure_tools_on_path()
     start = time.monotonic()
     sandbox = Sandbox.detect()
-    result = BatchResult(assignment=", ".join(names), sandbox=sandbox.describe())
+    sandbox.check_allowed()
+    result = BatchResult(assignment=", ".join(names), sandbox=sandbox.describe() + "\n" + _limits_line(sandbox))
     prepare_gradebook()
 
     def key(name: str, student: str) -> str:
@@ -316,6 +337,22 @@ def autograde_batch(
             proc.join(timeout=30)
     result.seconds = time.monotonic() - start
     return result
+
+
+def _limits_line(sandbox) -> str:
+    """Which limits will hold, found the way the workers will find them (a probe cgroup, removed at once)."""
+    from grader.limits import Cgroups
+    from grader.sandbox import grader_user
+
+    user = grader_user()
+    probe = Cgroups.create(f"probe{os.getpid()}", owner=user[0] if user else None)
+    try:
+        line = probe.describe()
+    finally:
+        probe.remove()
+    if user:
+        line += f" · participant code runs as uid {user[0]}, never root"
+    return line
 
 
 def summary(result: BatchResult) -> str:

@@ -1,26 +1,20 @@
-"""After grading: re-check each autograded item outside the participant's kernel, and flag what looks tampered.
+"""After grading: flag what looks tampered, report and redact pasted keys, put back deleted graded cells.
 
-Participant code runs in the same kernel as the tests, so it could patch the check helpers, swallow errors or
-fake output. The hidden checks are plain calls on the participant's answer (`check.equal(qid, got, ...)`), so
-the engine runs them again here, in its own process, on the answer the kernel recorded. An item that nbgrader
-scored as passed but that fails here, or that left no answer record, is scored zero and marked for manual
-review. Code that reaches for the grader's machinery is flagged, and API keys are reported and redacted.
+The verdicts themselves are made outside the participant's kernel (grader/verdict.py), so nothing here can
+change a score. This only tells the trainer what to look at: code that reaches for the grading machinery,
+cells deleted, duplicated or retyped, checks that could not run, and API keys (redacted from feedback).
 """
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
 import re
 from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from camp import check, paths
+from camp import paths
 
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 KEY = re.compile(r"(sk-[A-Za-z0-9_-]{20,}|gsk_[A-Za-z0-9]{20,}|AIza[0-9A-Za-z_-]{30,}|hf_[A-Za-z0-9]{30,})")
 SUSPICIOUS = {
     r"\bos\._exit\b|\bsys\.exit\b|\bexit\(|\bquit\(": "exits the kernel early",
@@ -32,36 +26,6 @@ SUSPICIOUS = {
     r"subprocess|os\.system|os\.fork|os\.popen|multiprocessing|ctypes": "starts processes or native code",
     r"/etc/|gradebook|\.\./|os\.walk|glob\(|listdir|scandir": "looks around the file system",
 }
-
-
-def _record(cell) -> tuple[bool, object]:
-    for out in cell.get("outputs", []):
-        data = out.get("data", {}).get(check.ANSWER_MIME)
-        if isinstance(data, dict) and "value" in data:
-            return True, data["value"]
-    return False, None
-
-
-def recheck(source: str, got: object) -> bool | None:
-    """Run a hidden check again on `got`: True passed, False failed, None when it cannot run here."""
-    match = HIDDEN.search(source)
-    if not match:
-        return None
-    code = match.group(1)
-    tree = ast.parse(code)
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    allowed = {"check", "got", "isinstance", "str", "int", "float", "list", "len", "sorted", "round", "abs", "set",
-               "True", "False", "None"}
-    if not names <= allowed:
-        return None  # the check needs the participant's own variables: only nbgrader's verdict exists
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # the check's own "✅" line is for notebooks
-            exec(compile(tree, "<hidden test>", "exec"), {"__builtins__": __builtins__, "check": check, "got": got})
-    except check.WrongAnswer:
-        return False
-    except Exception:
-        return False
-    return True
 
 
 def scan_code(nb) -> list[str]:
@@ -87,34 +51,21 @@ def redact_secrets(path: Path) -> int:
 
 
 def review(*, assignment: str, student: str) -> list[str]:
-    """Re-check, scan and redact one autograded submission; returns what the trainer should look at."""
-    from nbgrader.api import Gradebook
+    """Scan and redact one autograded submission; returns what the trainer should look at."""
 
     notes: list[str] = []
     folder = paths.course_root() / "autograded" / student / assignment
-    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
-        for path in sorted(folder.glob("*.ipynb")):
-            nb = nbformat.read(path, as_version=4)
-            for cell in nb.cells:
-                meta = cell.metadata.get("nbgrader", {})
-                if not (meta.get("grade") and not meta.get("solution")):
-                    continue
-                grade = gb.find_grade(meta["grade_id"], path.stem, assignment, student)
-                if not grade.auto_score:
-                    continue  # nbgrader already gave nothing: nothing to undo
-                has_record, got = _record(cell)
-                verdict = recheck(cell.source, got) if has_record else (False if HIDDEN.search(cell.source) else None)
-                if verdict is False:
-                    grade.auto_score = 0.0
-                    grade.needs_manual_grade = True
-                    why = "passed in the kernel but fails the re-check" if has_record else "left no answer record"
-                    notes.append(f"{meta['grade_id']}: {why} — scored 0, review by hand")
-            gb.db.commit()
-            notes += [f"suspicious code — {why}" for why in scan_code(nb)]
-            keys = sum(redact_secrets(p) for p in [path])
-            if keys:
-                notes.append(f"{keys} API key(s) found in the notebook — redacted from feedback; ask the participant "
-                             "to revoke them")
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            verdict = (cell.metadata.get("camp") or {}).get("verdict") or {}
+            if verdict and "could not be checked" in verdict.get("en", ""):
+                notes.append(f"{verdict.get('qid')}: {verdict['en']}")
+        notes += [f"suspicious code — {why}" for why in scan_code(nb)]
+        keys = redact_secrets(path)
+        if keys:
+            notes.append(f"{keys} API key(s) found in the notebook — redacted from feedback; ask the participant "
+                         "to revoke them")
     for path in sorted((paths.course_root() / "submitted" / student / assignment).glob("*.ipynb")):
         source = paths.course_root() / "source" / assignment / path.name
         try:

@@ -13,6 +13,7 @@ import json
 import os
 import queue
 import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -29,7 +30,7 @@ from traitlets import Float, Integer
 
 from camp.check import ANSWER_MIME
 from grader.notebooks import ShortPollMixin
-from grader.sandbox import Sandbox
+from grader.sandbox import CGROUP_MOUNT, Sandbox
 
 ZYGOTE: Zygote | None = None  # one per grading worker process
 
@@ -40,15 +41,27 @@ class Zygote:
     def __init__(self, scratch: Path, sandbox: Sandbox):
         self.scratch = Path(scratch)
         self.sandbox = sandbox
-        (self.scratch / "ipc").mkdir(parents=True, exist_ok=True)
-        (self.scratch / "jobs").mkdir(parents=True, exist_ok=True)
+        for folder in ("ipc", "jobs"):
+            (self.scratch / folder).mkdir(parents=True, exist_ok=True)
+        env = sandbox.env(self.scratch)
+        sandbox.prepare(self.scratch)
         cmd = sandbox.wrap([sys.executable, "-m", "grader.zygote"], scratch=self.scratch)
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=sandbox.env(self.scratch),
-            preexec_fn=_die_with_parent,
-        )
+        cgroups = sandbox.cgroups
+
+        def before_exec() -> None:
+            _die_with_parent()
+            try:
+                cgroups.join_zygote(os.getpid())  # the sandbox and all it starts count against this worker
+            except OSError:
+                pass
+
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+                                     preexec_fn=before_exec)
         self._lock = threading.Lock()
         self.pid: int | None = None
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
 
     def wait_ready(self) -> None:
         """Block until the zygote has imported everything (start it early, do other work, then wait)."""
@@ -61,11 +74,14 @@ class Zygote:
     def request(self, **message: Any) -> dict:
         self.wait_ready()
         with self._lock:
-            self.proc.stdin.write(json.dumps(message) + "\n")
-            self.proc.stdin.flush()
-            line = self.proc.stdout.readline()
+            try:
+                self.proc.stdin.write(json.dumps(message) + "\n")
+                self.proc.stdin.flush()
+                line = self.proc.stdout.readline()
+            except (OSError, ValueError):
+                line = ""
         if not line:
-            raise RuntimeError("the grading sandbox stopped unexpectedly")
+            raise ZygoteStopped("the grading sandbox stopped unexpectedly")
         return json.loads(line)
 
     def close(self) -> None:
@@ -75,6 +91,10 @@ class Zygote:
             pass
         self.proc.kill()
         self.proc.wait(timeout=10)
+
+
+class ZygoteStopped(RuntimeError):
+    """The zygote died (killed from inside the sandbox, or out of memory): the worker starts a new one."""
 
 
 def _die_with_parent() -> None:
@@ -117,20 +137,73 @@ class ForkedProcess:
 
 
 class Prestarted:
-    """A kernel forked ahead of time, initialising while the previous notebook runs."""
+    """A kernel forked ahead of time, initialising while the previous notebook runs.
+
+    Its job folder and socket folder are new, made here (by the trusted worker) and named by a random id;
+    in strong mode the kernel sees nothing else of the scratch folder, so no earlier kernel could have
+    reached them.
+    """
 
     def __init__(self, zygote: Zygote):
         from jupyter_client.connect import write_connection_file
 
-        name = uuid.uuid4().hex[:12]
+        name = uuid.uuid4().hex[:16]
+        box = zygote.sandbox
         self.job = zygote.scratch / "jobs" / name
-        self.job.mkdir(parents=True)
-        self.connection_file = str(zygote.scratch / "ipc" / f"k{name}.json")
-        write_connection_file(self.connection_file, transport="ipc", ip=str(zygote.scratch / "ipc" / f"k{name}"))
+        self.ipc = zygote.scratch / "ipc" / name
+        self.job.mkdir(mode=0o700)
+        self.ipc.mkdir(mode=0o700)
+        self.connection_file = str(self.ipc / "connection.json")
+        write_connection_file(self.connection_file, transport="ipc", ip=str(self.ipc / "k"))
+        if box.user is not None:
+            for path in (self.job, self.ipc, Path(self.connection_file)):
+                os.chown(path, *box.user, follow_symlinks=False)
         argv = ["-f", self.connection_file, "--HistoryManager.hist_file=:memory:"]
-        reply = zygote.request(op="spawn", argv=argv, cwd=str(self.job), env=zygote.sandbox.kernel_env(self.job),
-                               limits=zygote.sandbox.limits)
+        request = {"op": "spawn", "name": name, "argv": argv, "cwd": str(self.job), "env": box.kernel_env(self.job),
+                   "limits": box.limits, "cgroup_mounts": box.cgroup_mounts(), "output_limit": OUTPUT_LIMIT,
+                   "debug": bool(os.environ.get("CAMP_ENGINE_DEBUG"))}
+        if box.strong:
+            request["isolate"] = {"scratch": str(zygote.scratch), "job": str(self.job), "ipc": str(self.ipc),
+                                  "hide": [CGROUP_MOUNT]}
+        reply = zygote.request(**request)
         self.pid = reply["pid"]
+        self.cgroups = reply.get("cgroups", False)
+
+
+OUTPUT_LIMIT = 1_000_000  # characters a kernel prints per cell before it stops sending (CampExecute caps too)
+
+
+def safe_copy(source: Path, target: Path) -> list[str]:
+    """Copy a submission's own files into a job folder without following any link; returns what was refused.
+
+    Only regular files and folders are copied (never a notebook: the graded copy holds the hidden tests);
+    links, FIFOs, sockets and devices are left out. Files are opened with O_NOFOLLOW and created with O_EXCL,
+    so neither side can be redirected elsewhere.
+    """
+    refused: list[str] = []
+    flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+    for entry in os.scandir(source):
+        if entry.name.endswith(".ipynb") or entry.name == ".ipynb_checkpoints":
+            continue
+        info = entry.stat(follow_symlinks=False)
+        dest = target / entry.name
+        if stat.S_ISDIR(info.st_mode):
+            dest.mkdir(mode=0o700)
+            refused += [f"{entry.name}/{r}" for r in safe_copy(Path(entry.path), dest)]
+        elif stat.S_ISREG(info.st_mode):
+            src_fd = os.open(entry.path, flags)
+            try:
+                if not stat.S_ISREG(os.fstat(src_fd).st_mode):
+                    refused.append(entry.name)
+                    continue
+                dst_fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+                with os.fdopen(src_fd, "rb", closefd=False) as src, os.fdopen(dst_fd, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1024 * 1024)
+            finally:
+                os.close(src_fd)
+        else:
+            refused.append(entry.name)
+    return refused
 
 
 _ready: list[Prestarted] = []
@@ -160,8 +233,11 @@ class ForkProvisioner(LocalProvisioner):
         zygote, kernel = ZYGOTE, self.kernel
         source = Path(kwargs.get("cwd") or ".")
         # Only the submission's own files, never a notebook (the graded copy holds the hidden tests).
-        shutil.copytree(source, kernel.job, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"),
-                        dirs_exist_ok=True)
+        safe_copy(source, kernel.job)
+        if zygote.sandbox.user is not None:
+            from grader.sandbox import chown_tree
+
+            chown_tree(kernel.job, *zygote.sandbox.user)
         self.process = ForkedProcess(zygote, kernel.pid)
         self.pid, self.pgid, self.cwd = kernel.pid, None, str(kernel.job)
         prestart()  # the next notebook's kernel starts while this one runs
@@ -180,9 +256,9 @@ class ForkProvisioner(LocalProvisioner):
         if self.kernel is not None:
             if self.process is not None and self.process.poll() is None:
                 self.process.kill()
-            shutil.rmtree(self.kernel.job, ignore_errors=True)
-            for path in Path(self.kernel.connection_file).parent.glob(Path(self.kernel.connection_file).stem + "*"):
-                path.unlink(missing_ok=True)
+            if not os.environ.get("CAMP_ENGINE_DEBUG"):  # debugging keeps the job folder (kernel-error.txt)
+                shutil.rmtree(self.kernel.job, ignore_errors=True)  # never reused: the next kernel gets new ones
+            shutil.rmtree(self.kernel.ipc, ignore_errors=True)
             self.kernel = None
 
 
@@ -312,21 +388,58 @@ class CampExecute(ShortPollMixin, _nbgrader_execute()):
         return cell, resources
 
     def output(self, outs, msg, display_id, cell_index):
+        """Every byte the kernel sends counts; answer records and errors have small fixed limits of their own."""
         content = msg.get("content", {})
-        if msg.get("msg_type") == "error" or ANSWER_MIME in content.get("data", {}):
-            return super().output(outs, msg, display_id, cell_index)  # errors and answer records always count
         size = len(json.dumps(content, ensure_ascii=False))
         if cell_index != self._cell:
             self._cell, self._cell_bytes, self._capped = cell_index, 0, False
-        if self._cell_bytes + size > self.max_cell_output_bytes or self._bytes + size > self.max_output_bytes:
+        if ANSWER_MIME in content.get("data", {}) and size > MAX_ANSWER_RECORD:
+            content = {"data": {"text/plain": "[answer too long: not recorded / उत्तर बहुत लंबा: दर्ज नहीं हुआ]"},
+                       "metadata": {}}
+            msg = {**msg, "content": content}
+            size = len(json.dumps(content, ensure_ascii=False))
+        if msg.get("msg_type") == "error":
+            content = _short_error(content)
+            msg = {**msg, "content": content}
+            size = len(json.dumps(content, ensure_ascii=False))
+        self._cell_bytes += size
+        self._bytes += size
+        if self._cell_bytes > self.max_cell_output_bytes or self._bytes > self.max_output_bytes:
             if not self._capped:  # a note on stdout: nbgrader would count stderr as a failed test
                 self._capped = True
                 outs.append(NotebookNode(output_type="stream", name="stdout",
                                          text="[output limit reached; the rest was dropped / आउटपुट सीमा पूरी हुई]\n"))
+            if msg.get("msg_type") == "error":  # the cell still fails (its test scores zero), in a few bytes
+                outs.append(NotebookNode(output_type="error", ename=content.get("ename", "Error")[:100],
+                                         evalue="", traceback=[]))
             return None
-        self._cell_bytes += size
-        self._bytes += size
         return super().output(outs, msg, display_id, cell_index)
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        """Widget messages count against the same caps (a flood of them is dropped, not kept in memory)."""
+        size = len(json.dumps(msg.get("content", {}), ensure_ascii=False))
+        self._bytes += size
+        if self._bytes > self.max_output_bytes:
+            return None
+        return super().handle_comm_msg(outs, msg, cell_index)
+
+
+MAX_ANSWER_RECORD = 70_000  # bytes of one answer record as sent (grader.verdict reads at most 64 KB of JSON)
+MAX_ERROR = 8_000  # bytes of an error's name, message and traceback kept
+
+
+def _short_error(content: dict) -> dict:
+    ename = str(content.get("ename", "Error"))[:200]
+    evalue = str(content.get("evalue", ""))[:2000]
+    traceback, used = [], len(ename) + len(evalue)
+    for line in content.get("traceback", []) or []:
+        line = str(line)[:2000]
+        if used + len(line) > MAX_ERROR:
+            traceback.append("…")
+            break
+        traceback.append(line)
+        used += len(line)
+    return {**content, "ename": ename, "evalue": evalue, "traceback": traceback}
 
 
 def stop_zygote() -> None:
@@ -342,6 +455,21 @@ def start_zygote(scratch: Path, sandbox: Sandbox) -> Zygote:
     stop_zygote()
     ZYGOTE = Zygote(scratch, sandbox)
     return ZYGOTE
+
+
+def zygote_alive() -> bool:
+    return ZYGOTE is not None and ZYGOTE.alive()
+
+
+def restart_zygote() -> Zygote:
+    """A new zygote in the same sandbox settings, with fresh scratch folders (nothing of the old one is reused)."""
+    old = ZYGOTE
+    scratch, sandbox = old.scratch, old.sandbox
+    stop_zygote()
+    shutil.rmtree(scratch, ignore_errors=True)
+    zygote = start_zygote(scratch, sandbox)
+    prestart()
+    return zygote
 
 
 def scratch_root() -> Path:

@@ -1,42 +1,100 @@
 """Where participant code runs while grading: a bubblewrap sandbox on Linux, resource limits everywhere.
 
-Strong mode (Linux with `bwrap`): the warm zygote and every kernel it forks live in new user, PID, network,
-IPC and mount namespaces as an unprivileged user. They see read-only Python and the `camp` package, and one
-writable scratch folder per grading worker. There is no network, nothing of the trainer's home, no gradebook,
-no `source/` or `release/`, and no other participant's folder. Weak mode (no bubblewrap, not Linux):
-the same limits and minimal environment, but files and network are not hidden. The engine says so loudly.
+Strong mode (Linux with `bwrap`): the warm zygote lives in new user, PID, network, IPC and mount namespaces as
+an unprivileged user, seeing read-only Python and the `camp` package and its worker's scratch folder. Every
+kernel it forks then goes into namespaces of its own (grader/zygote.py): it sees only its own job folder and
+its own sockets, a fresh /tmp and /proc, and no other kernel, not even the zygote.
+
+Never as root: when the grader is started as root (CI, a server, `sudo`), the sandbox is created by the
+unprivileged user `nobody` (or CAMP_GRADER_USER), so participant code is that user outside its namespaces
+too, and limits that count per user hold. Since that user may not be able to reach the Python or the course
+(e.g. under /root), a tiny launcher first makes a private mount namespace as root, bind-mounts exactly the
+folders the sandbox needs onto a staging folder it can reach, drops to the user, then starts bwrap.
+
+Weak mode (no bubblewrap, not Linux): the same limits and minimal environment, but files and network are not
+hidden. The engine says so loudly. Weak mode refuses to run as root.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.limits import Cgroups
+
 NOBODY = 65534
 DEFAULT_LIMITS = {
     "as": 4 * 1024**3,  # address space: a memory bomb gets MemoryError
-    "nproc": 256,  # processes and threads in the sandbox's user namespace: a fork bomb stops here
+    "nproc": 256,  # processes and threads of the sandbox's user (per user; the cgroup caps per participant)
     "cpu": 120,  # CPU seconds per kernel
     "fsize": 50 * 1024**2,  # no file written bigger than this
     "nofile": 512,
 }
+CGROUP_MOUNT = "/run/camp-cgroup"  # where the sandbox sees this worker's cgroup folders
+
+# Run as root in a fresh Python (-I -S: nothing from the environment or site-packages): make a private mount
+# namespace, bind each needed folder onto a staging folder any user can reach, drop to the user, exec bwrap.
+_LAUNCHER = r"""
+import ctypes, json, os, sys
+spec = json.loads(sys.argv[1])
+libc = ctypes.CDLL(None, use_errno=True)
+def mount(src, target, fstype, flags, data=None):
+    if libc.mount(src and src.encode(), target.encode(), fstype and fstype.encode(), flags,
+                  data and data.encode()) != 0:
+        err = ctypes.get_errno()
+        sys.exit(f"camp sandbox launcher: mount {target}: {os.strerror(err)}")
+if libc.unshare(0x00020000) != 0:
+    sys.exit("camp sandbox launcher: unshare(CLONE_NEWNS) failed")
+mount(None, "/", None, 16384 | (1 << 18))  # MS_REC | MS_PRIVATE: nothing leaks back to the host
+fds = [os.open(path, os.O_PATH) for path in spec["paths"]]
+mount("camp-stage", spec["stage"], "tmpfs", 2 | 4, "mode=755,size=64k")  # MS_NOSUID | MS_NODEV
+for index, fd in enumerate(fds):
+    target = os.path.join(spec["stage"], str(index))
+    if os.path.isdir(f"/proc/self/fd/{fd}"):
+        os.mkdir(target)
+    else:
+        open(target, "w").close()
+    mount(f"/proc/self/fd/{fd}", target, None, 4096 | 16384)  # MS_BIND | MS_REC
+    os.close(fd)
+os.setgroups([])
+os.setgid(spec["gid"])
+os.setuid(spec["uid"])
+if os.getuid() == 0 or os.geteuid() == 0:
+    sys.exit("camp sandbox launcher: could not drop root")
+os.execv(spec["argv"][0], spec["argv"])
+"""
+
+
+def grader_user() -> tuple[int, int] | None:
+    """(uid, gid) that participant code runs as when the grader is root; None when not root."""
+    if os.geteuid() != 0:
+        return None
+    name = os.environ.get("CAMP_GRADER_USER", "nobody")
+    try:
+        entry = pwd.getpwnam(name)
+        return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        return NOBODY, NOBODY
 
 
 @functools.lru_cache(maxsize=1)
 def bwrap_works() -> bool:
-    """True when bubblewrap can create the namespaces the strong sandbox needs."""
+    """True when bubblewrap can create the namespaces the strong sandbox needs, launched as the engine does."""
     exe = shutil.which("bwrap")
     if not exe or not sys.platform.startswith("linux"):
         return False
-    probe = [exe, "--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY), "--ro-bind", "/", "/",
-             "--proc", "/proc", "--dev", "/dev", "true"]
     try:
-        return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
+        box = Sandbox(strong=True)
+        probe = [exe, "--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY), "--ro-bind", "/", "/",
+                 "--proc", "/proc", "--dev", "/dev", "true"]
+        return subprocess.run(box.launch(probe, paths=[]), capture_output=True, timeout=20).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -51,6 +109,7 @@ def _package_dir(name: str) -> Path:
 class Sandbox:
     strong: bool
     limits: dict = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    cgroups: Cgroups = field(default_factory=Cgroups)
 
     @classmethod
     def detect(cls) -> Sandbox:
@@ -61,9 +120,22 @@ class Sandbox:
             raise RuntimeError("CAMP_SANDBOX=bwrap but bubblewrap does not work here")
         return cls(strong=bwrap_works())
 
+    @property
+    def user(self) -> tuple[int, int] | None:
+        return grader_user()
+
+    def check_allowed(self) -> None:
+        """Refuse to run participant code as root outside a namespace."""
+        if not self.strong and os.geteuid() == 0:
+            raise RuntimeError(
+                "refusing to grade as root without bubblewrap: participant code would run as root. Install "
+                "bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or run the grader as a normal user.")
+
     def describe(self) -> str:
         if self.strong:
-            return "sandbox: bubblewrap (no network, own files only, limits on memory/processes/CPU/files)"
+            who = " as an unprivileged user" if self.user else ""
+            return (f"sandbox: bubblewrap (no network, own files only, one namespace per participant{who}, "
+                    "limits on memory/processes/CPU/files)")
         return ("WARNING: sandbox is WEAK — bubblewrap is not available, so participant code can read files and "
                 "use the network as the trainer's user (limits on memory/processes/CPU still apply). "
                 "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap).")
@@ -99,9 +171,27 @@ class Sandbox:
         env["NBGRADER_EXECUTION"] = "autograde"
         return env
 
+    def launch(self, argv: list[str], *, paths: list[str]) -> list[str]:
+        """`argv` (a bwrap command whose binds name `paths`), started so participant code is never root."""
+        user = self.user
+        if user is None:
+            return argv
+        stage = "/tmp"  # in the launcher's private mount namespace only; bwrap gives the sandbox its own /tmp
+        staged = {path: f"{stage}/{n}" for n, path in enumerate(paths)}
+        argv = [staged.get(a, a) if i > 0 and argv[i - 1] in ("--ro-bind", "--bind") else a
+                for i, a in enumerate(argv)]
+        spec = {"paths": paths, "stage": stage, "uid": user[0], "gid": user[1], "argv": argv}
+        return [sys.executable, "-I", "-S", "-c", _LAUNCHER, json.dumps(spec)]
+
+    def prepare(self, scratch: Path) -> None:
+        """Hand the scratch folder to the sandbox's user (when the grader is root)."""
+        if self.user is not None:
+            chown_tree(scratch, *self.user)
+
     def wrap(self, cmd: list[str], *, scratch: Path) -> list[str]:
         """`cmd` inside bubblewrap (strong mode), or unchanged (weak mode)."""
         if not self.strong:
+            self.check_allowed()
             return cmd
         args = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
                 "--uid", str(NOBODY), "--gid", str(NOBODY),
@@ -113,9 +203,30 @@ class Sandbox:
             args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
         readonly = {Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(sys.prefix).resolve(),
                     _package_dir("camp"), _package_dir("grader")}
+        staged = []
         for path in sorted(readonly):
             args += ["--ro-bind", str(path), str(path)]
-        args += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch), "--clearenv"]
+            staged.append(str(path))
+        args += ["--bind", str(scratch), str(scratch)]
+        staged.append(str(scratch))
+        for controller, folder in self.cgroups.worker.items():
+            args += ["--bind", str(folder), f"{CGROUP_MOUNT}/{controller}"]
+            staged.append(str(folder))
+        args += ["--chdir", str(scratch), "--clearenv"]
         for key, value in self.env(scratch).items():
             args += ["--setenv", key, value]
-        return args + cmd
+        return self.launch(args + cmd, paths=staged)
+
+    def cgroup_mounts(self) -> dict[str, str]:
+        """The worker's cgroup folders as the sandbox sees them (empty: no cgroups, or weak mode)."""
+        if self.strong:
+            return {c: f"{CGROUP_MOUNT}/{c}" for c in self.cgroups.worker}
+        return {c: str(folder) for c, folder in self.cgroups.worker.items()}
+
+
+def chown_tree(folder: Path, uid: int, gid: int) -> None:
+    """chown a folder the trusted side made, never following a link."""
+    os.chown(folder, uid, gid, follow_symlinks=False)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            os.chown(os.path.join(root, name), uid, gid, follow_symlinks=False)

@@ -21,9 +21,12 @@ import resource
 import signal
 import sys
 
+from grader.limits import kernel_group, release
+
 WARM = ["numpy", "pandas", "matplotlib", "matplotlib.pyplot", "ipywidgets", "camp.answers", "camp.check",
         "camp.charts", "camp.data", "camp.quiz"]
 _status: dict[int, int] = {}
+_groups: dict[int, list[str]] = {}  # kernel pid -> its cgroup folders (removed when it has been reaped)
 
 
 def _warm_up() -> None:
@@ -62,6 +65,134 @@ def _limit(limits: dict) -> None:
                 pass
 
 
+# -- one submission, one trust boundary ---------------------------------------------------------------------
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x10000000, 0x20000000
+CLONE_NEWNET, CLONE_NEWIPC = 0x40000000, 0x08000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(_libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(), flags,
+                       data and data.encode()), f"mount {target}")
+
+
+def _drop_capabilities() -> None:
+    """No capability left, none to gain (the kernel's uid is not 0 in its namespace, so exec gives none back)."""
+    for cap in range(64):
+        _libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP (fails harmlessly past the last capability)
+    _libc.prctl(47, 4, 0, 0, 0)  # PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()
+    _check(_libc.capset(ctypes.byref(header), ctypes.byref(data)), "capset")
+    _check(_libc.prctl(38, 1, 0, 0, 0), "no_new_privs")  # PR_SET_NO_NEW_PRIVS
+
+
+def _isolate(spec: dict) -> None:
+    """Put this kernel in namespaces of its own, then fork it as PID 1 there; the parent only supervises.
+
+    Inside, the kernel sees the system read-only as the zygote does, but of the worker's scratch folder only its
+    own job folder and its own socket folder; a fresh /tmp and a /proc that lists only its own processes; no
+    network, no IPC with anyone, and no cgroup files. So no other kernel, and not the zygote, can be found,
+    read, connected to or signalled, and nothing it writes outside its job folder survives it.
+    """
+    uid, gid = os.getuid(), os.getgid()
+    _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
+    with open("/proc/self/setgroups", "w") as handle:
+        handle.write("deny")
+    with open("/proc/self/uid_map", "w") as handle:
+        handle.write(f"{uid} {uid} 1")
+    with open("/proc/self/gid_map", "w") as handle:
+        handle.write(f"{gid} {gid} 1")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    scratch, job, ipc = spec["scratch"], spec["job"], spec["ipc"]
+    keep = {job: os.open(job, os.O_PATH | os.O_DIRECTORY), ipc: os.open(ipc, os.O_PATH | os.O_DIRECTORY)}
+    owner = f"uid={uid},gid={gid}"
+    _mount("camp-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size=64m,{owner}")
+    os.makedirs(scratch, exist_ok=True)  # the scratch folder may itself live under /tmp
+    _mount("camp-kernel", scratch, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=755,size=16m,{owner}")
+    for folder in ("home", "mpl", "camp-home"):
+        os.makedirs(os.path.join(scratch, folder), exist_ok=True)
+    for path, fd in keep.items():
+        os.makedirs(path, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND)
+        os.close(fd)
+    for hidden in spec.get("hide", []):
+        if os.path.isdir(hidden):
+            _mount("camp-hidden", hidden, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"mode=755,size=4k,{owner}")
+    child = os.fork()
+    if child:
+        _supervise(child)
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    _drop_capabilities()
+    _libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: dies with its supervisor
+
+
+def _supervise(child: int) -> None:
+    """The kernel's parent, outside its PID namespace: pass a stop on, exit with the kernel. Never returns."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt reaches the kernel itself (same group)
+    signal.signal(signal.SIGTERM, lambda *_: os.kill(child, signal.SIGKILL))
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            os._exit(0)
+
+
+def _cap_output(limit: int) -> None:
+    """Each cell's printed output stops at `limit` characters inside the kernel, with one bilingual note.
+
+    The grader caps what it receives too; capping here as well keeps an honest notebook that prints too much
+    from flooding the grader (and timing out on a busy machine) before its later cells can run.
+    """
+    from ipykernel import iostream
+
+    original = iostream.OutStream.write
+    state = {"cell": None, "used": 0, "noted": False}
+
+    def write(self, text):
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+            cell = shell.execution_count if shell is not None else None
+        except Exception:
+            cell = None
+        if cell != state["cell"]:
+            state.update(cell=cell, used=0, noted=False)
+        size = len(text) if isinstance(text, str) else 0
+        if state["used"] + size <= limit:
+            state["used"] += size
+            return original(self, text)
+        room = max(0, limit - state["used"])
+        state["used"] = limit
+        if room:
+            original(self, text[:room])
+        if not state["noted"]:
+            state["noted"] = True
+            original(self, "\n[output limit reached; the rest was dropped / आउटपुट सीमा पूरी हुई]\n")
+        return size
+
+    iostream.OutStream.write = write
+
+
 def _child(request: dict) -> None:
     """In the forked child: become the kernel. Never returns."""
     try:
@@ -69,7 +200,15 @@ def _child(request: dict) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        os.closerange(3, 1024)  # the zygote's pipes and anything else inherited
+        os.closerange(3, 65536)  # the zygote's pipes and anything else inherited
+        try:
+            from grader import limits as cgroup_limits
+
+            cgroup_limits.join(request.get("cgroups", []))  # before anything else runs: children follow
+        except OSError:
+            pass
+        if request.get("isolate"):
+            _isolate(request["isolate"])
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request.get("env", {}))
@@ -77,16 +216,26 @@ def _child(request: dict) -> None:
         _limit(request.get("limits", {}))
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if "pandas" in sys.modules:
             # pandas chose its column limit when the zygote imported it outside a kernel ("terminal": 0);
             # a kernel that imports pandas itself gets 20. Match it, so notebooks come out the same.
             sys.modules["pandas"].set_option("display.max_columns", 20)
+        if request.get("output_limit"):
+            _cap_output(int(request["output_limit"]))
         sys.argv = ["ipykernel_launcher", *request["argv"]]
         if request["cwd"] not in sys.path:
             sys.path.insert(0, "")
         from ipykernel.kernelapp import IPKernelApp
 
         IPKernelApp.launch_instance(argv=request["argv"])
+    except BaseException:
+        if request.get("debug"):  # CAMP_ENGINE_DEBUG: why a kernel could not start, in its job folder
+            import traceback
+
+            with open(os.path.join(request["cwd"], "kernel-error.txt"), "w") as handle:
+                traceback.print_exc(file=handle)
+        raise
     finally:
         os._exit(0)
 
@@ -100,6 +249,7 @@ def _reap(*_args) -> None:
         if pid == 0:
             return
         _status[pid] = os.waitstatus_to_exitcode(status)
+        release(_groups.pop(pid, []))
 
 
 def descendants(root: int, keep: set[int] = frozenset()) -> list[int]:
@@ -148,10 +298,17 @@ def serve() -> None:
         request = json.loads(line)
         op = request.get("op")
         if op == "spawn":
+            if request.get("cgroup_mounts"):
+                try:
+                    request["cgroups"] = kernel_group(request["cgroup_mounts"], request["name"],
+                                                      request.get("cgroup_limits"))
+                except OSError:
+                    request["cgroups"] = []
             pid = os.fork()
             if pid == 0:
                 _child(request)
-            reply = {"pid": pid}
+            _groups[pid] = request.get("cgroups", [])
+            reply = {"pid": pid, "cgroups": bool(request.get("cgroups"))}
         elif op == "poll":
             _reap()
             pid = request["pid"]
