@@ -316,3 +316,22 @@ def check_all(text: str, only: Iterable[str] | None = None) -> list[Check]:
     """
     wanted = None if only is None else {_platform(key).key for key in only}
     return [check(text, key) for key in PLATFORMS if wanted is None or key in wanted]
+
+
+def count_table(texts: Iterable[str]):
+    """A table comparing each text's plain count (one per code point) with the length X counts.
+
+    Example:
+        >>> count_table(["नमस्ते", "👍"])["X की गिनती / X count"].tolist()
+        [6, 2]
+    """
+    import pandas as pd
+
+    texts = list(texts)
+    return pd.DataFrame(
+        {
+            "पाठ / text": texts,
+            "साधारण गिनती / plain count": [len(t) for t in texts],
+            "X की गिनती / X count": [x_length(t) for t in texts],
+        }
+    )

@@ -50,8 +50,10 @@ def test_lesson_executes_offline_and_is_complete_only_once_its_quiz_is_answered(
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
         assert time.monotonic() - start < 60
+        client.set_widgets_metadata()
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
         assert not errors
+        assert not _widget_errors(nb), "no traceback inside a widget either"
         images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
         assert images, "at least one chart"
         assert progress.lesson_status(lesson)["status"] == "opened", "Run All alone does not complete a lesson"
@@ -67,6 +69,13 @@ def test_lesson_executes_offline_and_is_complete_only_once_its_quiz_is_answered(
         assert "✅" in shown and "Correct" in shown, "instant bilingual feedback on the right answer"
     assert progress.summary()["quiz"] == {"answered": len(asked), "correct": len(asked)}
     assert "| " + lesson + " | ✅ | " + f"{len(asked)} / {len(asked)}" + " | ✅ |" in progress.report()
+
+
+def _widget_errors(nb) -> list:
+    """Errors raised inside widgets (interact callbacks), kept in the notebook's saved widget state."""
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    outputs = [o for m in state.values() for o in m.get("state", {}).get("outputs", [])]
+    return [o for o in outputs if o.get("output_type") == "error"]
 
 
 def _answer_in_kernel(client, nb, given: dict) -> str:

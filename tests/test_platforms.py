@@ -152,3 +152,11 @@ def test_limits_match_the_data_table():
         assert int(row["value"]) == limit.max_chars
         assert row["source"].startswith("http")
     assert all(row["source"].startswith("http") for row in rows)
+
+
+def test_count_table_puts_the_plain_count_beside_x_count():
+    """Does the lesson's comparison table show a link counted 23 by X however long it is?"""
+    link = "https://example.org/sampark-setu/sehore/safai-abhiyan"
+    table = platforms.count_table(["नमस्ते", link])
+    assert table.iloc[:, 1].tolist() == [6, len(link)]
+    assert table.iloc[:, 2].tolist() == [6, 23]
