@@ -335,3 +335,64 @@ def count_table(texts: Iterable[str]):
             "X की गिनती / X count": [x_length(t) for t in texts],
         }
     )
+
+
+def letter_kinds(word: str) -> list[tuple[str, str, str]]:
+    """Each code point of `word` (after NFC) with what it is in Hindi and English: a letter, a matra
+    (vowel sign), the halant, another sign, or a space. Every one of them counts as a character.
+
+    Example:
+        >>> [hi for _, hi, _ in letter_kinds("स्व")]
+        ['अक्षर', 'हलंत', 'अक्षर']
+    """
+    kinds = []
+    for ch in unicodedata.normalize("NFC", str(word or "")):
+        name = unicodedata.name(ch, "")
+        if "VIRAMA" in name:
+            kind = ("हलंत", "halant")
+        elif "VOWEL SIGN" in name:
+            kind = ("मात्रा", "matra")
+        elif unicodedata.category(ch) in ("Mn", "Mc"):
+            kind = ("चिह्न", "sign")
+        elif ch.isspace():
+            kind = ("खाली जगह", "space")
+        else:
+            kind = ("अक्षर", "letter")
+        kinds.append((ch, *kind))
+    return kinds
+
+
+#: Hashtags so common that Instagram advises against them (fact sheet, December 2025).
+GENERIC_TAGS = {"#reels", "#explore"}
+
+
+def hashtag_notes(token: str, seen: Iterable[str] = ()) -> list[str]:
+    """What to fix in one hashtag as typed (bilingual notes), or ["✅ ठीक / fine"].
+
+    `seen` holds the tags already written (casefolded), to flag a repeat.
+
+    Example:
+        >>> hashtag_notes("#SamparkSetuCamp")
+        ['✅ ठीक / fine']
+        >>> hashtag_notes("#एक-पेड़")[0].startswith("❌")
+        True
+    """
+    if not token.startswith("#"):
+        return [
+            "❌ # नहीं है — शायद खाली जगह ने पिछला टैग तोड़ दिया / no # — a space may have broken the tag before"
+        ]
+    found = hashtags(token)
+    if found != [token]:
+        kept = found[0] if found else "#"
+        return [f"❌ चिह्न ने टैग तोड़ा, बचा सिर्फ़ {kept} / a symbol breaks the tag, only {kept} is left"]
+    notes = []
+    if token.casefold() in set(seen):
+        notes.append("⚠️ दोबारा लिखा है / repeated")
+    if token.casefold() in GENERIC_TAGS:
+        notes.append("⚠️ बहुत आम टैग; इंस्टाग्राम इनसे बचने को कहता है / too generic; Instagram advises against it")
+    word = token[1:]
+    if word.isascii() and word.isalpha() and word == word.lower() and len(word) >= 10:
+        notes.append("⚠️ हर शब्द का पहला अक्षर बड़ा करें (CamelCase) / capitalise each word (CamelCase)")
+    if len(word) > 25:
+        notes.append("⚠️ बहुत लंबा; पढ़ना कठिन / very long, hard to read")
+    return notes or ["✅ ठीक / fine"]

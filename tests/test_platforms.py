@@ -160,3 +160,31 @@ def test_count_table_puts_the_plain_count_beside_x_count():
     table = platforms.count_table(["नमस्ते", link])
     assert table.iloc[:, 1].tolist() == [6, len(link)]
     assert table.iloc[:, 2].tolist() == [6, 23]
+
+
+def test_letter_kinds_name_every_piece_of_a_hindi_word():
+    """Is every matra and halant of स्वच्छता its own piece, as the counters count it?"""
+    kinds = [hi for _, hi, _ in platforms.letter_kinds("स्वच्छता")]
+    assert kinds == ["अक्षर", "हलंत", "अक्षर", "अक्षर", "हलंत", "अक्षर", "अक्षर", "मात्रा"]
+    assert len(kinds) == x_length("स्वच्छता")
+    assert [en for _, _, en in platforms.letter_kinds("क ़")] == ["letter", "space", "sign"]
+
+
+@pytest.mark.parametrize(
+    ("token", "seen", "flag"),
+    [
+        ("#SamparkSetuCamp", (), "✅"),
+        ("#जलबचाओ", (), "✅"),
+        ("Setu", (), "❌ #"),
+        ("#एक-पेड़", (), "#एक"),
+        ("#reels", (), "generic"),
+        ("#sehorevolunteers", (), "CamelCase"),
+        ("#SamparkSetuCamp", ("#samparksetucamp",), "repeated"),
+        ("#" + "Ab" * 13, (), "very long"),
+    ],
+)
+def test_hashtag_notes_say_what_to_fix(token, seen, flag):
+    """Does the hashtag checker name the one problem of each tag (and pass a good one)?"""
+    notes = platforms.hashtag_notes(token, seen)
+    assert any(flag in note for note in notes), notes
+    assert (notes == ["✅ ठीक / fine"]) == (flag == "✅")
