@@ -56,12 +56,22 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
                 "grader.rubric.ShowRubric",
                 "nbconvert.preprocessors.ClearMetadataPreprocessor",
                 "nbgrader.preprocessors.LimitOutput",
+                "grader.sanitize.SafeHTML",  # participants' markdown and outputs as safe HTML (Formgrader view)
                 "nbgrader.preprocessors.SaveAutoGrades",
                 "nbgrader.preprocessors.AssignLatePenalties",
                 "nbgrader.preprocessors.CheckCellMetadata",
             ],
         },
-        "GenerateFeedback": {"force": True},
+        "GenerateFeedback": {
+            "force": True,
+            "preprocessors": [
+                "nbgrader.preprocessors.GetGrades",
+                "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+                "grader.sanitize.SafeHTML",  # no participant script in feedback
+            ],
+        },
+        # Every page nbgrader renders from a notebook (the Formgrader's submission view included).
+        "HTMLExporter": {"preprocessors": ["grader.sanitize.SafeHTML"]},
         "GenerateAssignment": {
             "force": True,
             "preprocessors": [
@@ -111,7 +121,7 @@ def write(home: Path | None = None) -> Path:
             lines.append(f"c.{section}.{key} = {value!r}")
     (folder / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
     server = {
-        "ServerApp": {"open_browser": False},
+        "ServerApp": {"open_browser": False, "jpserver_extensions": {"grader.sanitize": True}},  # Formgrader CSP
         "LabApp": {
             "news_url": None,
             "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate",
