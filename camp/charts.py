@@ -82,3 +82,34 @@ def line(x: Sequence, ys: dict[str, Sequence[float]], *, title: str = "", xlabel
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def heatmap(values, counts=None, *, title: str = "", cmap: str = "YlGn"):
+    """A grid chart of a table (rows × columns, e.g. weekday × time of day), each cell labelled with its value
+    and, when `counts` (a table of the same shape) is given, the number of posts behind it; an empty cell
+    (count 0) shows "—". Returns the matplotlib Figure.
+
+    Example:
+        >>> fig = heatmap(metrics.time_table(posts), metrics.time_table(posts, how="count"))  # doctest: +SKIP
+    """
+    setup()
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    image = ax.imshow(values.to_numpy(dtype=float), cmap=cmap, aspect="auto")
+    ax.set_xticks(range(values.shape[1]), labels=[str(c) for c in values.columns])
+    ax.set_yticks(range(values.shape[0]), labels=[str(i) for i in values.index])
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            number = values.iloc[i, j]
+            n = None if counts is None else int(counts.iloc[i, j])
+            if n == 0 or number != number:  # no posts, or NaN
+                label, colour = "—", "black"
+            else:
+                label = f"{number:.0f}" if n is None else f"{number:.0f}\n({n})"
+                colour = "white" if image.norm(number) > 0.7 else "black"
+            ax.text(j, i, label, ha="center", va="center", fontsize=8, color=colour)
+    fig.colorbar(image, ax=ax)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -46,3 +46,18 @@ def test_without_the_font_hindi_would_be_boxes(tmp_path):
         fig.savefig(tmp_path / "boxes.png")
         plt.close(fig)
     assert any("missing from font" in str(w.message) for w in caught)
+
+
+def test_heatmap_labels_each_cell_and_marks_empty_ones(tmp_path):
+    """Does the best-time heatmap write each cell's value and post count, and "—" where there are no posts?"""
+    import pandas as pd
+
+    values = pd.DataFrame([[120.0, float("nan")], [80.0, 100.0]], index=["सोम", "मंगल"], columns=["सुबह", "शाम"])
+    counts = pd.DataFrame([[4, 0], [2, 7]], index=values.index, columns=values.columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = charts.heatmap(values, counts, title="पहुँच / reach")
+        fig.savefig(tmp_path / "heat.png")
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert labels == ["120\n(4)", "—", "80\n(2)", "100\n(7)"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["सोम", "मंगल"]
