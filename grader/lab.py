@@ -14,6 +14,7 @@ def lab_env() -> dict[str, str]:
     env = dict(os.environ)
     extra = str(paths.config_dir())
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [extra, env.get("JUPYTER_CONFIG_PATH")]))
+    env["JUPYTER_CONFIG_DIR"] = extra  # its custom/ folder (the Devanagari font) is what LabApp.custom_css serves
     env["JUPYTERLAB_SETTINGS_DIR"] = str(paths.config_dir().parent / "lab-settings")
     env["CAMP_HOME"] = str(paths.home())
     env["CAMP_SOURCES"] = str(paths.SOURCE_ROOT)

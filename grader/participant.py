@@ -39,6 +39,15 @@ def submit(*, assignment: str) -> None:
     _capture(_exchange("submit", assignment), f"submit {assignment}")
 
 
+def list_assignments(*, submitted: bool = False) -> list[dict]:
+    """nbgrader's list of released assignments ("released"/"fetched"), or with `submitted` this
+    participant's submissions from the submission cache, each with nbgrader's feedback flags."""
+    paths.ensure_tools_on_path()
+    app = _exchange("list", "")
+    app.cached = submitted
+    return app.start()
+
+
 def fetch_feedback(*, assignment: str) -> list[Path]:
     """Copy returned feedback beside the assignment; returns the feedback HTML files."""
     _capture(_exchange("fetch_feedback", assignment), f"fetch feedback {assignment}")
