@@ -11,7 +11,8 @@ import math
 import os
 from typing import Any
 
-from camp.answers import parse_number
+from camp import friendly
+from camp.answers import parse_number, question_label, show_status, status_text
 from camp.lang import bi
 
 
@@ -69,18 +70,30 @@ def _record(qid: str, got: Any) -> None:
 def answered(qid: str, got: Any) -> None:
     """The visible check: was an answer given? (The hidden test decides whether it is right.)
 
-    While working, a missing answer is only reported, so "Run All" goes on and shows every question;
-    under nbgrader's Validate it fails, so Validate lists the questions still unanswered.
+    While working, a missing answer is only reported, so "Run All" goes on and shows every question; the
+    line ("प्रश्न 6 ⏳ … / Question 6 ⏳ …") turns to ✔ when the question's widget is answered. Under
+    nbgrader's Validate a missing answer fails with that one line, so Validate lists the questions still
+    unanswered (camp.friendly shows it without a traceback).
     """
     _record(qid, got)
+    friendly.install()
+    validating = os.environ.get("NBGRADER_EXECUTION") == "validate"
     try:
-        _require(qid, got)
-    except WrongAnswer:
-        if os.environ.get("NBGRADER_EXECUTION") == "validate":
-            raise
-        print(f"⏳ {qid}: {bi('अभी उत्तर नहीं दिया गया — ऊपर उत्तर चुनें', 'not answered yet — answer above')}")
+        plain = _plain(got)
+    except WrongAnswer as exc:  # not plain data (e.g. a table): say so, on the question's line
+        label_hi, label_en = question_label(qid)
+        hi, en = (str(exc).splitlines() + ["", ""])[:2]
+        line = f"{label_hi} ❌ {hi} / {label_en} ❌ {en}"
+        if validating:
+            raise WrongAnswer(line) from None
+        show_status(qid, False, line)
         return
-    print(f"✔ {qid}: {bi('उत्तर मिला — जमा करने के बाद जाँचा जाएगा', 'answer found — it is checked after you submit')}")
+    if plain is None or plain == "" or plain == []:
+        if validating:
+            raise WrongAnswer(status_text(qid, False, validating=True))
+        show_status(qid, False)
+        return
+    show_status(qid, True)
 
 
 def equal(qid: str, got: Any, expected: Any, *, hint_hi: str, hint_en: str, ignore_case: bool = True) -> None:

@@ -71,7 +71,8 @@ class Assignment:
     ) -> None:
         """One autograded item, answered by widget or by code.
 
-        `test` is the hidden check; it can use `got` (the participant's answer, from either path).
+        `test` is the hidden check; it can use `got` (the participant's answer, from either path). A code
+        cell that raised leaves no `answer_qN`, so the test cell falls back to the saved widget answer.
         `solution` is the value the reference solution assigns to `answer_<qid>` (Python source).
         """
         self._count += 1
@@ -93,7 +94,7 @@ class Assignment:
         self._add(cell)
         source = "\n".join(
             [
-                f"got = answers.answer({grade_id!r}, {var})",
+                f"got = answers.answer({grade_id!r}, globals().get({var!r}))",  # a failed code cell: the widget's
                 f"check.answered({grade_id!r}, got)",
                 "### BEGIN HIDDEN TESTS",
                 test.strip(),
