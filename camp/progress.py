@@ -101,9 +101,6 @@ def lesson_end(lesson: str) -> None:
     )
 
 
-lesson_finished = lesson_end  # the name lessons used before completion meant "quiz answered"; removed once all use lesson_end
-
-
 def record_quiz(qid: str, value: Any, correct: bool) -> None:
     """Keep a quiz answer; the answer that completes a lesson's quiz marks the lesson complete."""
     data = _load()

@@ -1,7 +1,10 @@
-"""Lessons: each executes offline top to bottom in Hindi and English, and the twins match."""
+"""Lessons: each executes offline top to bottom in Hindi and English, the twins match, its widget plumbing and
+quiz answers live in `camp`, and it is complete only once its quiz is answered."""
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 import time
 from pathlib import Path
@@ -32,7 +35,9 @@ def test_every_module_has_a_hindi_lesson_and_an_english_twin():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", SOURCES, ids=_id)
-def test_lesson_executes_offline_and_is_complete_only_once_its_quiz_is_answered(source, fresh_home, monkeypatch):
+def test_lesson_executes_offline_and_is_complete_only_once_its_quiz_is_answered(
+    source, fresh_home, monkeypatch
+):
     """Does the lesson run top to bottom offline in under 60 s, leave the lesson "opened" (not "complete")
     after Run All, stay "opened" with one quiz question left, and become "complete" once the quiz's own
     widgets are answered?"""
@@ -43,7 +48,9 @@ def test_lesson_executes_offline_and_is_complete_only_once_its_quiz_is_answered(
     lesson = lessons.front_matter(source)["lesson"]
     asked = quiz.questions(lesson)
     assert asked, "the lesson has a self-check quiz"
-    client = ReliableClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(fresh_home)}})
+    client = ReliableClient(
+        nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(fresh_home)}}
+    )
     client.reset_execution_trackers()
     with client.setup_kernel():
         start = time.monotonic()
@@ -54,14 +61,24 @@ def test_lesson_executes_offline_and_is_complete_only_once_its_quiz_is_answered(
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
         assert not errors
         assert not _widget_errors(nb), "no traceback inside a widget either"
-        images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+        images = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.outputs
+            if "image/png" in o.get("data", {})
+        ]
         assert images, "at least one chart"
-        assert progress.lesson_status(lesson)["status"] == "opened", "Run All alone does not complete a lesson"
+        assert progress.lesson_status(lesson)["status"] == "opened", (
+            "Run All alone does not complete a lesson"
+        )
         assert "📝" in _outputs(nb), "the last cell says the quiz is still to do"
 
         _answer_in_kernel(client, nb, {q.id: q.correct for q in asked[:-1]})
         state = progress.lesson_status(lesson)
-        assert (state["status"], state["quiz_answered"]) == ("opened", len(asked) - 1), "one question still open"
+        assert (state["status"], state["quiz_answered"]) == ("opened", len(asked) - 1), (
+            "one question still open"
+        )
 
         last = asked[-1]
         shown = _answer_in_kernel(client, nb, {last.id: last.correct})
@@ -73,7 +90,9 @@ def test_lesson_executes_offline_and_is_complete_only_once_its_quiz_is_answered(
 
 def _widget_errors(nb) -> list:
     """Errors raised inside widgets (interact callbacks), kept in the notebook's saved widget state."""
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    state = (
+        nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    )
     outputs = [o for m in state.values() for o in m.get("state", {}).get("outputs", [])]
     return [o for o in outputs if o.get("output_type") == "error"]
 
@@ -126,7 +145,9 @@ def test_ai_lesson_explains_how_to_connect_when_no_provider_is_set(source, fresh
     """With no provider, the AI cell says in Hindi and English how to connect, and the lesson completes."""
     _no_ai_settings(monkeypatch, fresh_home)
     nb = lessons.read_lesson(source)
-    ReliableClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(fresh_home)}}).execute()
+    ReliableClient(
+        nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(fresh_home)}}
+    ).execute()
     text = _outputs(nb)
     warning = [line for line in text.splitlines() if line.startswith("⚠️")]
     assert len(warning) >= 2 and DEVANAGARI.search(warning[0]) and "OPENAI" in text.upper()
@@ -146,7 +167,9 @@ def test_ai_lesson_runs_against_an_openai_compatible_server(source, fresh_home, 
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-lesson-key-0123456789abcdef")
         monkeypatch.setenv("CAMP_AI_MODEL", "fake-model")
         nb = lessons.read_lesson(source)
-        client = ReliableClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(fresh_home)}})
+        client = ReliableClient(
+            nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(fresh_home)}}
+        )
         client.execute()
         assert server.requests, "the lesson asked the model"
     text = _outputs(nb)
@@ -170,8 +193,7 @@ def test_english_twin_has_the_same_cells_and_identical_code(hindi):
             hi_chars = len(DEVANAGARI.findall(b.source))
             assert hi_chars < 0.5 * len(b.source), f"English cell {n} looks untranslated"
     assert "lesson_opened" in hi.cells[1].source or any("lesson_opened" in c.source for c in hi.cells[:3])
-    last_code = [c for c in hi.cells if c.cell_type == "code"][-1].source
-    assert "lesson_end" in last_code or "lesson_finished" in last_code  # TEMP: until every lesson is refactored
+    assert "lesson_end" in [c for c in hi.cells if c.cell_type == "code"][-1].source
     last = hi.cells[-1].source.lower()
     assert "स्रोत" in last and "http" in last, "the last cell lists the sources"
 
@@ -196,3 +218,141 @@ def test_lesson_copies_keep_participant_edits(fresh_home):
     rebuilt = lessons.build_lessons()
     assert untouched in rebuilt and edited not in rebuilt
     assert "My notes" in edited.read_text(encoding="utf-8")
+
+
+# -- quiz answers are not in the lessons; short cells; a lesson is complete when its quiz is --------------------
+
+#: Cells longer than MAX_LINES must carry this tag: code the lesson teaches on purpose (a pandas step, say).
+TEACHING = "teaching-code"
+MAX_LINES = 8
+MAX_TEACHING_LINES = 15
+#: Names that would put a right answer beside a question, whatever the call.
+ANSWER_WORDS = {"correct", "answer", "answers", "right", "solution", "key"}
+WIDGET_CALL = re.compile(r"^(lesson\d\d\.\w+|quiz\.show)\(")
+
+
+def _lesson_of(source: Path) -> str:
+    return lessons.front_matter(source)["lesson"]
+
+
+def _code_cells(nb) -> list[tuple[int, object]]:
+    return [(n, c) for n, c in enumerate(nb.cells) if c.cell_type == "code"]
+
+
+def _right_answers(q) -> list:
+    """A question's right answer in every form a lesson could show it: the value(s) and the option label(s)."""
+    values = q.correct if isinstance(q.correct, list) else [q.correct]
+    return values + [label for label, value in q.options if value in values]
+
+
+def test_quiz_bank_holds_a_well_formed_bilingual_quiz_for_every_lesson():
+    """Does every lesson have a quiz in camp/data/quizzes.json whose right answers are among its options,
+    with a bilingual question and an explanation in each language?"""
+    from camp import quiz
+
+    for source in HINDI:
+        asked = quiz.questions(_lesson_of(source))
+        assert len(asked) >= 2, source.name
+        for q in asked:
+            assert q.id.startswith(f"m{_lesson_of(source)}_") and quiz.lesson_of(q.id) == _lesson_of(source)
+            assert DEVANAGARI.search(q.label) and re.search("[A-Za-z]", q.label.split(" / ")[-1]), q.id
+            assert DEVANAGARI.search(q.explain_hi) and not DEVANAGARI.search(q.explain_en), q.id
+            values = [v for _, v in q.options]
+            right = q.correct if isinstance(q.correct, list) else [q.correct]
+            assert not values or set(right) <= set(values), f"{q.id}: the right answer is not an option"
+            assert quiz.is_right(q, q.correct)
+            assert not values or not quiz.is_right(q, next(v for v in values if v not in right))
+    ids = [q.id for items in quiz.bank().values() for q in items]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_id)
+def test_no_lesson_source_shows_a_quiz_answer(source, fresh_home):
+    """Can a participant read a quiz's right answer in the lesson or its notebook? The right answers come
+    from the quiz data (camp.quiz): no code cell names one (`correct=`), passes one to the quiz, or defines a
+    quiz question; the explanations that give an answer away are not in the lesson; neither is anything
+    in the notebook's metadata."""
+    from camp import quiz
+
+    asked = quiz.questions(_lesson_of(source))
+    text = source.read_text(encoding="utf-8")
+    nb = lessons.read_lesson(source)
+    for n, cell in _code_cells(nb):
+        tree = ast.parse(cell.source)
+        named = {k.arg for k in ast.walk(tree) if isinstance(k, ast.keyword)} & ANSWER_WORDS
+        assert not named, f"code cell {n} names a right answer: {named}"
+        if "quiz." in cell.source:
+            shown = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)}
+            for q in asked:
+                assert not [a for a in _right_answers(q) if a in shown], (
+                    f"code cell {n} passes {q.id}'s answer"
+                )
+        for q in asked:
+            assert q.label not in cell.source, f"code cell {n} defines the quiz question {q.id}"
+    for q in asked:
+        assert q.explain_hi not in text and q.explain_en not in text, f"{q.id}'s explanation is in the lesson"
+    assert not ANSWER_WORDS & set(re.findall(r"\w+", json.dumps(nb.metadata)))
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_id)
+def test_code_cells_are_short_one_call_per_widget_with_a_bilingual_comment(source):
+    """Is every code cell at most 8 lines (unless tagged teaching-code, then explained by the text before it
+    and still short)? Is each widget one call under a one-line Hindi/English comment, with no widget
+    plumbing (ipywidgets, observers) in the lesson, and at least three widgets?"""
+    nb = lessons.read_lesson(source)
+    widgets = 0
+    for n, cell in _code_cells(nb):
+        lines = cell.source.strip().splitlines()
+        if TEACHING in cell.metadata.get("tags", []):
+            assert len(lines) <= MAX_TEACHING_LINES, f"teaching cell {n} is {len(lines)} lines long"
+            assert nb.cells[n - 1].cell_type == "markdown", f"teaching cell {n} has no explanation before it"
+        else:
+            assert len(lines) <= MAX_LINES, (
+                f"code cell {n} is {len(lines)} lines long: move its plumbing into camp, or tag it {TEACHING}"
+            )
+        assert not re.search(r"ipywidgets|\.observe\(|\binteract|on_click", cell.source), (
+            f"widget plumbing in cell {n}"
+        )
+        calls = [line for line in lines if WIDGET_CALL.match(line)]
+        if calls:
+            widgets += len(calls)
+            comment = lines[0]
+            assert comment.startswith("# ") and " / " in comment, (
+                f"cell {n}: no one-line comment above the widget"
+            )
+            hi, en = comment.split(" / ", 1)
+            latin = len(re.findall("[A-Za-z]", en))
+            assert DEVANAGARI.search(hi) and latin > 2 * len(DEVANAGARI.findall(en)), (
+                f"cell {n}: Hindi / English"
+            )
+            assert len(calls) == 1 and lines[-1] in calls, f"cell {n}: one widget call, last in its cell"
+    assert widgets >= 3, f"only {widgets} widgets"
+
+
+def test_a_lesson_is_opened_until_every_quiz_question_is_answered(fresh_home):
+    """In one process: running a lesson's first and last cells leaves it "opened"; answering all but one quiz
+    question through the quiz's widgets keeps it "opened"; the last answer (even a wrong one) completes it,
+    and `camp progress` shows it."""
+    from camp import answers, progress, quiz
+
+    progress.lesson_opened("00")
+    progress.lesson_end("00")
+    asked = quiz.questions("00")
+    quiz.show("00")
+    assert progress.lesson_status("00")["status"] == "opened"
+    for q in asked[:-1]:
+        answers.shown[q.id].set(q.correct)
+    assert progress.lesson_status("00") | {"opened": None} == {
+        "status": "opened",
+        "opened": None,
+        "completed": None,
+        "quiz_answered": len(asked) - 1,
+        "quiz_total": len(asked),
+    }
+    assert "| 00 | ✅ | 1 / 2 | — |" in progress.report()
+    answers.shown[asked[-1].id].set(999)  # a wrong answer still completes the quiz
+    assert "Not quite" in answers.shown[asked[-1].id].status.value
+    state = progress.lesson_status("00")
+    assert state["status"] == "complete" and state["completed"]
+    assert "| 00 | ✅ | 2 / 2 | ✅ |" in progress.report()
+    assert progress.summary()["quiz"] == {"answered": 2, "correct": 1}
