@@ -111,7 +111,7 @@ def sift_walkthrough() -> None:
         layout=wide(),
     )
     bubble, verdict = w.HTML(), w.HTML()
-    radios, finds, rows = {}, {}, []
+    radios, finds, buttons, rows = {}, {}, {}, []
 
     def show_finding(letter: str) -> None:
         hi, en = STOP_HINT if letter == "S" else FINDINGS[pick.value][letter]
@@ -135,7 +135,7 @@ def sift_walkthrough() -> None:
     for move in verify.MOVES:
         radios[move.letter] = w.RadioButtons(options=list(move.options), value=None)
         finds[move.letter] = w.HTML()
-        button = w.Button(description="🔍 जाँचें / check", layout=w.Layout(width="150px"))
+        button = buttons[move.letter] = w.Button(description="🔍 जाँचें / check", layout=w.Layout(width="150px"))
         button.on_click(lambda _, m=move.letter: show_finding(m))
         radios[move.letter].observe(show_verdict, names="value")
         heading = w.HTML(
@@ -153,6 +153,7 @@ def sift_walkthrough() -> None:
         pick=pick,
         radios=radios,
         finds=finds,
+        buttons=buttons,
         verdict=verdict,
     )
 
