@@ -218,6 +218,17 @@ def _plain_number(value: Any) -> str:
     return str(value)
 
 
+def tidy(*children: Any) -> Any:
+    """Widgets in a box where long radio options and tick-box labels wrap beside their buttons, as here.
+
+    Example:
+        >>> display(tidy(widgets.RadioButtons(options=long_options)))  # doctest: +SKIP
+    """
+    import ipywidgets as w
+
+    return w.VBox([w.HTML(STYLE, layout=w.Layout(display="none")), *children]).add_class("camp-answer")
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -292,9 +303,7 @@ class AnswerBox:
             button = w.Button(description=bi("सहेजें", "Save"), icon="check", button_style="info")
             button.on_click(lambda _: self._flush())
             row.append(button)
-        style = w.HTML(STYLE, layout=w.Layout(display="none"))
-        rows = w.HBox(row) if kind != "long_text" else w.VBox(row)
-        self.box = w.VBox([style, *parts, rows, self.status]).add_class("camp-answer")
+        self.box = tidy(*parts, w.HBox(row) if kind != "long_text" else w.VBox(row), self.status)
         self._set_widget(initial)
         self._value = initial
         self._observe()

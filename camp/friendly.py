@@ -20,6 +20,8 @@ from camp.lang import CampError
 #: Set CAMP_TRACEBACKS=1 to keep Python's tracebacks from the start.
 _wanted_tracebacks = os.environ.get("CAMP_TRACEBACKS", "") not in ("", "0")
 _last_cell = {"source": ""}
+#: What the handler shows in one line: every error, and the stop button (KeyboardInterrupt).
+CAUGHT = (Exception, KeyboardInterrupt)
 _ANSWER_CELL = re.compile(r"^\s*answer_q(\d+)\s*=", re.M)
 _NUMBERED = re.compile(r"^❌\s*q(\d+)_\w*:\s*(.*)$")
 
@@ -37,9 +39,9 @@ def install() -> bool:
     shell = _shell()
     if shell is None or _wanted_tracebacks:
         return False
-    if getattr(shell, "_camp_friendly", False) and shell.custom_exceptions == (Exception,):
+    if getattr(shell, "_camp_friendly", False) and shell.custom_exceptions == CAUGHT:
         return True  # (IPython unregisters a handler that ever fails: then it is put back here)
-    shell.set_custom_exc((Exception,), _handler)
+    shell.set_custom_exc(CAUGHT, _handler)
     # Parse errors of a cell go to the custom handler; a syntax error met while IPython transforms the input
     # (before parsing) goes to showsyntaxerror instead, so that one is replaced too.
     shell.showsyntaxerror = types.MethodType(_showsyntaxerror, shell)
@@ -76,7 +78,11 @@ def _remember_cell(info: Any) -> None:
 
 def _handler(shell, etype, value, tb, tb_offset=None):
     sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # so %tb still shows it all
-    line = message(value, _last_cell["source"])
+    try:
+        line = message(value, _last_cell["source"])
+    except Exception:  # an exception that cannot even be printed: still one line (IPython drops failed handlers)
+        line = f"⚠️ इस सेल में गलती ({etype.__name__}) — सेल ठीक करके फिर चलाएँ / Mistake in this cell " \
+               f"({etype.__name__}) — fix the cell and run it again"
     shell._showtraceback(etype, value, [line])
     return [line]
 
@@ -153,6 +159,8 @@ def message(exc: BaseException, source: str = "") -> str:
         return _check_failure(exc)
     if isinstance(exc, CampError):
         return f"⚠️ {exc.hi} / {exc.en}"
+    if isinstance(exc, KeyboardInterrupt):
+        return "⏹ सेल बीच में रोक दिया गया; चाहें तो फिर चलाएँ / The cell was stopped; run it again if you like"
     hi, en = describe(exc)
     answer_cell = _ANSWER_CELL.search(source or "")
     if answer_cell and _widget_answer_saved(answer_cell.group(1)):

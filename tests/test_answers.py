@@ -242,6 +242,7 @@ def test_a_failed_code_cell_says_the_widget_answer_still_counts(tmp_path, monkey
         (KeyError("likes"), "'likes' नहीं मिला", "'likes' was not found"),
         (CampError("फ़ाइल टूटी है।", "The file is broken."), "फ़ाइल टूटी है।", "The file is broken."),
         (RuntimeError("boom"), "Python ने गलती बताई (RuntimeError)", "RuntimeError: boom"),
+        (KeyboardInterrupt(), "रोक दिया गया", "The cell was stopped"),
     ],
 )
 def test_every_mistake_is_one_line_in_both_languages(error, hindi, english):
