@@ -162,7 +162,7 @@ class Prestarted:
         request = {"op": "spawn", "name": name, "argv": argv, "cwd": str(self.job), "env": box.kernel_env(self.job),
                    "limits": box.limits, "cgroup_mounts": box.cgroup_mounts(), "output_limit": OUTPUT_LIMIT,
                    "debug": bool(os.environ.get("CAMP_ENGINE_DEBUG"))}
-        if box.strong:
+        if box.strong and box.isolate_kernels:
             request["isolate"] = {"scratch": str(zygote.scratch), "job": str(self.job), "ipc": str(self.ipc),
                                   "hide": [CGROUP_MOUNT]}
         reply = zygote.request(**request)

@@ -110,6 +110,7 @@ class Sandbox:
     strong: bool
     limits: dict = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     cgroups: Cgroups = field(default_factory=Cgroups)
+    isolate_kernels: bool = True  # one namespace per kernel (strong mode); off only in the tests that show why
 
     @classmethod
     def detect(cls) -> Sandbox:
