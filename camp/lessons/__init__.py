@@ -15,11 +15,14 @@ shown: dict[str, SimpleNamespace] = {}
 
 
 def panel(name: str, *children: Any, **parts: Any) -> None:
-    """Display `children` and keep the named `parts` in `shown[name]`."""
+    """Display `children` in one box, where long option and tick-box labels wrap (`camp.answers.tidy`), and
+    keep the named `parts` in `shown[name]`."""
     from IPython.display import display
 
+    from camp.answers import tidy
+
     shown[name] = SimpleNamespace(**parts)
-    display(*children)
+    display(tidy(*children))
 
 
 def wide(width: str = "95%", height: str | None = None):

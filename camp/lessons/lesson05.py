@@ -245,7 +245,6 @@ def sorter_note(chosen: str | None, row: Any) -> str:
 def types_sorter() -> None:
     """One example forward of each of the seven types: pick a type for each, and see at once if it is right."""
     import ipywidgets as w
-    from IPython.display import display
 
     forwards = _forwards()
     examples = [row for _, row in forwards[forwards["type"] != "accurate"].drop_duplicates("type").iterrows()]
@@ -262,13 +261,15 @@ def types_sorter() -> None:
             " 🎉" if right == len(examples) else ""
         )
 
+    children = []
     for row, dd, note in zip(examples, picks, notes):
         dd.observe(check, names="value")
         text = f"<hr><b>{row['id']}</b> ({row['district']}): {html.escape(row['text_hi'])}<br><small>{html.escape(row['text_en'])}</small>"
-        display(w.HTML(text), dd, note)
+        children += [w.HTML(text), dd, note]
     check()
     panel(
         "types_sorter",
+        *children,
         score,
         picks=picks,
         notes=notes,
@@ -349,7 +350,6 @@ def photo_check() -> None:
 def image_checklist() -> None:
     """Three questions on the practice photo, each checked at once; all right gives the conclusion."""
     import ipywidgets as w
-    from IPython.display import display
 
     answers = [w.RadioButtons(options=options, value=None) for _, options, *_ in IMAGE_QUESTIONS]
     notes = [w.HTML() for _ in IMAGE_QUESTIONS]
@@ -373,11 +373,12 @@ def image_checklist() -> None:
         else:
             result.value = f"<small>{right} / {len(IMAGE_QUESTIONS)} सही / correct</small>"
 
+    children = []
     for (label, *_), dd, note in zip(IMAGE_QUESTIONS, answers, notes):
         dd.observe(check, names="value")
-        display(w.HTML(f"<b>{label}</b>"), dd, note)
+        children += [w.HTML(f"<b>{label}</b>"), dd, note]
     check()
-    panel("image_checklist", result, answers=answers, notes=notes, result=result)
+    panel("image_checklist", *children, result, answers=answers, notes=notes, result=result)
 
 
 def forward_html(times: int) -> str:
