@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8888
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test bench lint setup clean-state system-deps
+.PHONY: lab test bench lint setup clean-state system-deps screenshots
 
 setup: $(STAMP)
 
@@ -40,6 +40,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m grader.bench $(BENCH_ARGS)
+
+# The participant's loop in Chromium (tests/test_loop_browser.py), one PNG a step in docs/screenshots/ for the
+# README. An emoji font (Debian's, as root with apt-get) keeps ✅ ❌ ⏳ from showing as boxes in the pictures.
+screenshots: $(STAMP) system-deps
+	@fc-list :charset=2705 | grep -q . || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-color-emoji; } || echo "no emoji font: ✅ ❌ show as boxes"
+	CAMP_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_loop_browser.py -q -p no:cacheprovider
 
 clean-state:
 	rm -rf .camp

@@ -109,25 +109,28 @@ def _written_item(cell, meta: dict, questions: dict, rubrics: dict) -> dict[str,
     answer = _written_answer(cell)
     rubric = rubrics.get(grade_id) or {}
     q_hi, q_en = questions.get(qid, ("", ""))
-    return {"kind": "written", "qid": qid, "number": _number(qid), "score": meta.get("score"),
+    return {"kind": "written", "qid": qid, "grade_id": grade_id, "number": _number(qid), "score": meta.get("score"),
             "points": meta.get("points"), "answered": bool(answer), "answer": answer,
             "comment": meta.get("comment") or "", "question_hi": q_hi, "question_en": q_en,
             "criteria": [{"hi": c.get("hi", ""), "en": c.get("en", ""), "points": c.get("points")}
                          for c in rubric.get("criteria", []) if isinstance(c, dict)]}
 
 
-def _timing(info: dict) -> dict[str, Any]:
-    """When it was submitted and due, from the gradebook (nothing when the gradebook cannot say)."""
+def _gradebook_facts(info: dict, written: list[str]) -> tuple[dict[str, Any], set[str]]:
+    """When it was submitted and due, and which written answers still wait for the trainer, from the
+    gradebook (nbgrader scores an ungraded answer 0, so only the gradebook can tell "not graded yet")."""
     try:
         from nbgrader.api import Gradebook
 
         with Gradebook(info["db_url"]) as gb:
             sub = gb.find_submission(info["assignment"], info["student"])
             stamp, due, late = sub.timestamp, sub.duedate, sub.total_seconds_late
+            grades = [gb.find_grade(g, info["notebook"], info["assignment"], info["student"]) for g in written]
+            waiting = {g.name for g in grades if g.manual_score is None and g.auto_score is None}
     except Exception:
-        return {}
+        return {}, set()
     iso = lambda moment: panel.parse_time(moment).isoformat() if moment else None  # noqa: E731
-    return {"submitted": iso(stamp), "due": iso(due), "late": bool(late and late > 0)}
+    return {"submitted": iso(stamp), "due": iso(due), "late": bool(late and late > 0)}, waiting
 
 
 def build(nb, resources: dict, *, course_root: Path | None = None) -> dict[str, Any]:
@@ -158,7 +161,13 @@ def build(nb, resources: dict, *, course_root: Path | None = None) -> dict[str, 
             "title_en": title_en, "score": info.get("score"), "max_score": info.get("max_score"),
             "late_penalty": info.get("late_penalty") or 0, "items": items}
     if info.get("db_url") and info.get("student"):
-        data.update(_timing(info))
+        facts, waiting = _gradebook_facts(info, [i["grade_id"] for i in items if i["kind"] == "written"])
+        data.update(facts)
+        for item in items:
+            if item.get("grade_id") in waiting:
+                item["score"] = None  # shown as "not graded yet", not as 0
+    for item in items:
+        item.pop("grade_id", None)
     return data
 
 

@@ -328,5 +328,14 @@ def test_panel_loop_validate_submit_feedback(tmp_path, monkeypatch):
         assert marker not in shown
     assert not CALL.search(shown)
     assert "before" in "".join(text.all) or "पहले" in "".join(text.all), "resubmit before the due date"
+    assert "प्रश्न 7 ✍️ ट्रेनर अभी जाँचेंगे" in text.blocks["q7"], "a written answer not graded yet is not a 0"
     pages = list((folder / "feedback").glob("*/*.html"))
     assert len(pages) == 1 and pages[0].with_suffix(".json").is_file(), "the data came beside the page"
+
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:  # the trainer grades the written answer
+        gb.find_grade("q7_welcome_post", assignment, assignment, getpass.getuser()).manual_score = 3
+        gb.find_comment("q7_welcome_post", assignment, assignment, getpass.getuser()).manual_comment = "नियम अच्छा है"
+        gb.db.commit()
+    course.feedback(assignment=assignment)
+    block = read(panel.my_feedback(assignment)).blocks["q7"]
+    assert "प्रश्न 7 ✍️ 3 / 4 अंक / Question 7 ✍️ 3 / 4 points" in block and "नियम अच्छा है" in block
