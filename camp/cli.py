@@ -41,16 +41,15 @@ def _roster_import(args) -> int:
 def _release(args) -> int:
     from grader.course import release
 
-    for name in release(assignments=args.assignments or None):
-        print(f"released {name} / जारी किया")
+    for name in release(assignments=args.assignments or None, due=args.due):
+        print(f"released {name} / जारी किया" + (f" (due {args.due} IST / अंतिम तिथि)" if args.due else ""))
     return 0
 
 
 def _collect(args) -> int:
-    from grader.course import collect
+    from grader.exchange import collect
 
-    students = collect(assignment=args.assignment)
-    print(f"collected {len(students)} submissions of {args.assignment} / जमा किए गए")
+    print(collect(assignment=args.assignment).summary())  # ends "collected N submissions of …"
     return 0
 
 
@@ -188,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("release", help="release assignments to participants (all when none named)")
     p.add_argument("assignments", nargs="*")
+    p.add_argument("--due", help='due date and time in IST, e.g. "2026-12-05 18:00" (stored in UTC)')
     p.set_defaults(func=_release)
 
     for name, func, text in (

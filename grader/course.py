@@ -5,7 +5,6 @@ Each verb is a keyword-only function; the `camp` command line and notebooks call
 
 from __future__ import annotations
 
-import csv
 import getpass
 import hashlib
 import json
@@ -107,6 +106,9 @@ def init_course(*, release_all: bool = True) -> Path:
         release(assignments=[assignment], to_exchange=release_all)
     _ensure_student(getpass.getuser())
     _save_state(state)
+    from grader.feedback import install_notebook
+
+    install_notebook(home)  # the participant's "my assignments" panel, next to lessons/
     return home
 
 
@@ -118,11 +120,14 @@ def _ensure_student(student_id: str, **fields: str) -> None:
         gb.update_or_create_student(student_id, **fields)
 
 
-def release(*, assignments: list[str] | None = None, to_exchange: bool = True) -> list[str]:
+def release(*, assignments: list[str] | None = None, to_exchange: bool = True, due: str | None = None) -> list[str]:
     """Generate the participant version of each assignment and release it to the exchange.
 
-    With no names, every assignment is released. Returns the released ids.
+    With no names, every assignment is released. `due` ("2026-12-05 18:00", IST) sets nbgrader's due date
+    (kept in UTC), which the participant's panel and feedback show in IST. Returns the released ids.
     """
+    from grader import feedback as camp_feedback
+
     names = assignments or assignment_ids()
     for name in names:
         _known(name)
@@ -133,17 +138,24 @@ def release(*, assignments: list[str] | None = None, to_exchange: bool = True) -
         if not dest.exists():
             shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         _run(api.generate_assignment(name, force=True, create=True), f"generate {name}")
+        if due:
+            camp_feedback.set_due(assignment=name, due=due)
         if to_exchange:
             api.unrelease(name)
             _run(api.release_assignment(name), f"release {name}")
+            camp_feedback.publish_due(assignment=name)
     return names
 
 
 def collect(*, assignment: str) -> list[str]:
-    """Collect every submission of `assignment` from the exchange; returns the participants collected."""
-    _known(assignment)
-    api = _api()
-    _run(api.collect(assignment, update=True), f"collect {assignment}")
+    """Collect every submission of `assignment` from the exchange; returns the participants collected.
+
+    Hostile folders (symlinks, hard links, FIFOs, forged names, future timestamps) are refused:
+    see grader.exchange, whose report `camp collect` prints.
+    """
+    from grader import exchange
+
+    exchange.collect(assignment=assignment)
     return submitted_students(assignment=assignment)
 
 
@@ -215,12 +227,15 @@ def feedback(*, assignment: str, students: list[str] | None = None) -> list[str]
             redact_secrets(notebook)  # a key pasted into a notebook never travels back in feedback
         _run(api.generate_feedback(assignment, student, force=True), f"feedback {assignment}/{student}")
         _run(api.release_feedback(assignment, student), f"release feedback {assignment}/{student}")
+        from grader.feedback import release_data
+
+        release_data(assignment=assignment, student=student)  # the panel shows it inline from this data
         done.append(student)
     return done
 
 
 def export_grades(*, to: Path) -> Path:
-    """Write every participant's score per assignment to a CSV file (properly quoted)."""
+    """Write every participant's score per assignment to a CSV file (properly quoted, no formulas)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     from grader import roster
@@ -248,10 +263,7 @@ def export_grades(*, to: Path) -> Path:
                 total += score or 0.0
             row["total"] = f"{total:g}"
             rows.append(row)
-    to = Path(to)
-    to.parent.mkdir(parents=True, exist_ok=True)
-    with to.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["id", "name", "district", "role", *assignments, "total"])
-        writer.writeheader()
-        writer.writerows(rows)
-    return to
+    from grader.safe_export import write_csv
+
+    # a cell starting with = + - @ tab or CR is written as text, never as a live formula
+    return write_csv(Path(to), ["id", "name", "district", "role", *assignments, "total"], rows)

@@ -25,6 +25,11 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
 
 
+def valid_id(text: str) -> bool:
+    """Is `text` a participant id as the roster allows them (letters, digits, '.', '_', '-'; no newline)?"""
+    return bool(_ID.fullmatch(text))
+
+
 def roster_path() -> Path:
     return paths.home() / "roster.json"
 
