@@ -226,6 +226,8 @@ def test_lesson_copies_keep_participant_edits(fresh_home):
 TEACHING = "teaching-code"
 MAX_LINES = 8
 MAX_TEACHING_LINES = 15
+#: A widget's comment fits in a notebook's code cell without scrolling sideways (both languages in view).
+MAX_COMMENT = 90
 #: Names that would put a right answer beside a question, whatever the call.
 ANSWER_WORDS = {"correct", "answer", "answers", "solution"}
 WIDGET_CALL = re.compile(r"^(lesson\d\d\.\w+|quiz\.show)\(")
@@ -319,6 +321,9 @@ def test_code_cells_are_short_one_call_per_widget_with_a_bilingual_comment(sourc
             comment = lines[0]
             assert comment.startswith("# ") and " / " in comment, (
                 f"cell {n}: no one-line comment above the widget"
+            )
+            assert len(comment) <= MAX_COMMENT, (
+                f"cell {n}: the comment runs off the screen; say it in fewer words"
             )
             hi, en = comment.split(" / ", 1)
             latin = len(re.findall("[A-Za-z]", en))
