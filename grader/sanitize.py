@@ -287,8 +287,9 @@ class SafeHTML(NbGraderPreprocessor):
 
 _PAGE = re.compile(r"formgrader/submissions/[^/]+/?")
 _FILE = re.compile(r"formgrader/submissions/(?!components/)[^/]+/.+")
-#: Where the Formgrader's own page ends and the submission's content begins (nbgrader's formgrade template).
-_CONTENT_START = b'<div id="notebook"'
+#: Where the Formgrader's own page ends and the submission's content begins (nbgrader's formgrade template;
+#: nbconvert re-serializes the page, so the attributes may come in any order).
+_CONTENT_START = re.compile(rb"""<div\b[^>]*\sid=["']?notebook["'\s>]""")
 _INLINE_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _INLINE_HANDLER = re.compile(rb"""\son[a-z]+\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 FILE_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
@@ -304,7 +305,8 @@ def page_policy(page: bytes, *, host: str, base_url: str) -> str:
     Scripts may come from the Formgrader's static folder, and inline only where the page header (everything
     before the submission's content) has them, each allowed by its hash.
     """
-    header = page.split(_CONTENT_START, 1)[0] if _CONTENT_START in page else b""
+    start = _CONTENT_START.search(page)
+    header = page[: start.start()] if start else b""
     allowed = [f"{host}{base_url}formgrader/static/"]
     allowed += sorted({_sha256(body) for attrs, body in _INLINE_SCRIPT.findall(header) if b"src=" not in attrs})
     handlers = {_sha256(html.unescape((a or b).decode("utf-8")).encode("utf-8"))

@@ -4,14 +4,21 @@ CSP, and a hostile submission opened by the logged-in trainer (Formgrader, feedb
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
+import os
 import re
+import shutil
+import threading
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import Grader, answer_fixture, release_notebook, running_lab
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -59,16 +66,26 @@ ALL = [*HTML_ATTACKS, *MARKDOWN_ATTACKS, "X-20"]
 
 
 class _Live(HTMLParser):
-    """Every place in a page a browser runs or follows: script and style bodies, and all attribute values."""
+    """Every place in a page a browser runs or loads: script and style bodies, and attribute values.
+
+    A script that only holds data (`type="application/json"`) is not run, and a plain http(s) link is only
+    followed when clicked (with no opener), so neither counts.
+    """
+
+    RUNS = {None, "", "text/javascript", "application/javascript", "module", "text/ecmascript"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.attributes: list[tuple[str, str | None]] = []
         self._in: str | None = None
 
     def handle_starttag(self, tag, attrs):
-        self.parts += [f"{tag} {name}={value}" for name, value in attrs if value]
-        self._in = tag if tag in ("script", "style") else None
+        self.parts += [f"{tag} {name}={value}" for name, value in attrs if value and name != "type"
+                       and not (tag == "a" and name == "href" and re.match(r"https?://", value))]  # a plain link
+        self.attributes += attrs
+        runs = tag == "style" or (tag == "script" and (dict(attrs).get("type") or "").lower() in self.RUNS)
+        self._in = tag if runs else None
 
     def handle_endtag(self, tag):
         self._in = None
@@ -289,3 +306,226 @@ def test_page_policy_trusts_the_formgrader_header_only():
     # a page that is not the Formgrader's (no header marker) trusts no inline script at all
     assert "sha256" not in page_policy(b"<script>alert(1)</script>", host="h", base_url="/")
     assert sanitize.FILE_POLICY.startswith("sandbox;") and "script" not in sanitize.FILE_POLICY
+
+
+# --- End to end: a hostile submission graded for real, opened by the logged-in trainer in headless Chromium ----
+
+A = "00-start-here"
+TOKEN = "camp-sanitize-token"
+CHROMIUM = os.environ.get("CAMP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
+MARKDOWN_HI = "नमस्ते साथियों! यह मेरा जवाब है।"
+POST_HI = "सम्पर्क सेतु कैंप ग्रुप में आपका स्वागत है"
+
+
+class _Listener(ThreadingHTTPServer):
+    """A loopback web server that records every path a participant's script asks for."""
+
+    def __init__(self):
+        class Record(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                self.server.hits.append(self.path)
+                self.send_response(204)
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Record)
+        self.hits: list[str] = []
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+
+def _hostile_submission(release, listener: _Listener):
+    """A real participant's attack: no code needed for the first two, a display() for the third, a file for the last."""
+    ping = "fetch('" + listener.url + "/pwn-{}')"
+    nb = nbformat.from_dict(json.loads(json.dumps(release)))
+    nb.cells.insert(1, new_markdown_cell(f"{MARKDOWN_HI}\n\n<img src=x onerror=\"{ping.format('markdown')}\">"))
+    script = f"window.campCanary = 'pwned'; document.title = 'PWNED'; {ping.format('script')}"
+    nb.cells.append(new_code_cell(
+        "from IPython.display import HTML, display\n"
+        f"display(HTML({'<b>चार्ट नीचे है</b><script>' + script + '</script>'!r}))"
+    ))
+    nb.cells.append(new_code_cell(
+        "import matplotlib.pyplot as plt\nplt.figure(figsize=(3, 2))\nplt.bar(['A', 'B'], [3, 5])\nplt.show()"
+    ))
+    answers = {k: {"value": v, "saved": "x"} for k, v in answer_fixture(A)["widget_answers"].items()}
+    answers["q7_welcome_post"]["value"] = f"{POST_HI} <img src=y onerror=\"{ping.format('widget')}\">"
+    files = {
+        "answers.json": json.dumps({"format": 1, "answers": answers}, ensure_ascii=False),
+        "evil.html": f"<script>window.campCanary = 'pwned'; document.title = 'PWNED'; {ping.format('file')}</script>",
+        "submission_secret.txt": "7f3a9c",  # what nbgrader's submit leaves, so the feedback can be released
+    }
+    return nb, files
+
+
+@contextlib.contextmanager
+def _defences(*, sanitizer: bool, csp: bool, stock_feedback: bool = False):
+    """The camp's configuration as `camp course init` writes it, optionally with a defence switched off.
+
+    `stock_feedback`: nbgrader's own feedback page (which renders every cell) instead of the camp's (which
+    renders only grading data), to show the sanitizer protects that page too.
+    """
+    original = camp_config.nbgrader_settings
+
+    def settings():
+        found = original()
+        if not sanitizer:
+            for section in found.values():
+                for key, value in section.items():
+                    if isinstance(value, list):
+                        section[key] = [v for v in value if v != "grader.sanitize.SafeHTML"]
+        if stock_feedback:
+            found["GenerateFeedback"].pop("exporter_class", None)
+        return found
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(camp_config, "nbgrader_settings", settings)
+        folder = camp_config.write()
+        server_file = folder / "jupyter_server_config.json"
+        server = json.loads(server_file.read_text(encoding="utf-8"))
+        server["ServerApp"]["jpserver_extensions"]["grader.sanitize"] = csp
+        server_file.write_text(json.dumps(server), encoding="utf-8")
+        yield
+
+
+class _Trainer:
+    """The trainer's headless Chromium, logged in to the camp's JupyterLab."""
+
+    def __init__(self, browser, base: str, listener: _Listener):
+        self.page = browser.new_page(viewport={"width": 1300, "height": 900})
+        self.page.set_default_timeout(30_000)
+        self.base, self.listener, self.csp_errors = base, listener, []
+        self.page.on("console", lambda msg: self.csp_errors.append(msg.text)
+                     if "Content Security Policy" in msg.text else None)
+        self.page.goto(f"{base}/formgrader?token={TOKEN}")  # the login cookie, as the trainer has it
+
+    def visit(self, path: str, *, expect_script: bool) -> dict:
+        """Open a page; wait until the participant's script called home (or long enough to be sure it did not)."""
+        self.listener.hits.clear()
+        self.csp_errors.clear()
+        self.page.goto(self.base + path, wait_until="load", referer=self.base + "/lab")  # as from Lab's file browser
+        for _ in range(40 if expect_script else 12):
+            self.page.wait_for_timeout(250)
+            if expect_script and self.listener.hits:
+                self.page.wait_for_timeout(750)  # the page's other attacks
+                break
+        return {
+            "hits": {hit.strip("/") for hit in self.listener.hits},
+            "title": self.page.title(),
+            "canary": self.page.evaluate("window.campCanary || null"),
+        }
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_hostile_submission_runs_no_script_in_the_trainers_formgrader_or_feedback(tmp_path, monkeypatch):
+    """A graded hostile submission, opened by the logged-in trainer: with the defences off the participant's
+    script runs (the test can fail); with the CSP alone it does not; with everything on it does not, the
+    feedback file carries none of it, and the Hindi text, the chart and the Formgrader's own grading still work."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found ({CHROMIUM}): `make test` installs it as root with apt-get")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[dev]'")
+    from nbgrader.api import Gradebook
+
+    from camp import paths
+    from grader import course
+
+    home, sources = tmp_path / "camp", tmp_path / "sources"
+    (sources / "assignments").mkdir(parents=True)
+    (sources / "modules").symlink_to(paths.modules_source())
+    shutil.copytree(paths.assignments_source() / A, sources / "assignments" / A)
+    monkeypatch.setenv("CAMP_HOME", str(home))
+    monkeypatch.setattr(paths, "SOURCE_ROOT", sources)
+    course.init_course()
+    listener = _Listener()
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    nb, files = _hostile_submission(release_notebook(home, A), listener)
+    student = Grader(home).submit(A, nb, files, student="mallory")
+    feedback_path = f"/files/course/feedback/{student}/{A}/{A}.html"
+    extra = {"JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+
+    def grade() -> str:
+        assert course.autograde(assignment=A, students=[student]) == {student: "graded"}
+        with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+            return gb.find_submission_notebook(A, A, student).id
+
+    def feedback() -> str:
+        course.feedback(assignment=A, students=[student])
+        return (home / feedback_path.removeprefix("/files/")).read_text(encoding="utf-8")
+
+    def assert_no_script(page: str) -> None:
+        """No participant <script>, no on*= handler, no javascript: URL (their text may stay, as text)."""
+        assert live_markers(page, ["pwn-", "campCanary", "onerror"]) == set()
+        parser = _Live()
+        parser.feed(page)
+        assert [name for name, _ in parser.attributes if name.startswith("on")] == []
+        assert [v for _, v in parser.attributes if v and v.strip().lower().startswith("javascript:")] == []
+
+    try:
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            # 1. Defences off: the same pages DO run the participant's script in the trainer's session.
+            with _defences(sanitizer=False, csp=False, stock_feedback=True):
+                submission = f"/formgrader/submissions/{grade()}/"
+                feedback()
+                with running_lab(TOKEN, log=tmp_path / "lab-off.log", extra_env=extra) as base:
+                    trainer = _Trainer(browser, base, listener)
+                    seen = trainer.visit(submission, expect_script=True)
+                    assert {"pwn-markdown", "pwn-script"} <= seen["hits"], seen  # (camp.answers escapes its echo)
+                    assert seen["title"] == "PWNED" and seen["canary"] == "pwned", seen
+                    assert trainer.visit(submission + "evil.html", expect_script=True)["hits"] == {"pwn-file"}
+                    seen = trainer.visit(feedback_path, expect_script=True)
+                    assert {"pwn-markdown", "pwn-script"} <= seen["hits"] and seen["canary"] == "pwned", seen
+            # 2. The CSP alone (the autograded notebook still hostile): nothing runs, the browser reports blocks.
+            with _defences(sanitizer=False, csp=True):
+                with running_lab(TOKEN, log=tmp_path / "lab-csp.log", extra_env=extra) as base:
+                    trainer = _Trainer(browser, base, listener)
+                    seen = trainer.visit(submission, expect_script=False)
+                    assert seen["hits"] == set() and seen["canary"] is None and seen["title"] != "PWNED", seen
+                    assert trainer.csp_errors, "the browser should report the participant's script as blocked"
+                    assert trainer.page.get_by_text(MARKDOWN_HI).is_visible()
+                    seen = trainer.visit(submission + "evil.html", expect_script=False)
+                    assert seen["hits"] == set() and seen["canary"] is None, seen
+            # 3. Everything on, graded again: no participant script anywhere, and everything else still works.
+            with _defences(sanitizer=True, csp=True):
+                submission = f"/formgrader/submissions/{grade()}/"
+                assert_no_script(feedback())  # the camp's feedback page: grading data only, escaped
+                with running_lab(TOKEN, log=tmp_path / "lab-on.log", extra_env=extra) as base:
+                    trainer = _Trainer(browser, base, listener)
+                    seen = trainer.visit(submission, expect_script=False)
+                    assert seen["hits"] == set() and seen["canary"] is None and seen["title"] != "PWNED", seen
+                    page = trainer.page
+                    for text in (MARKDOWN_HI, POST_HI, "चार्ट नीचे है"):
+                        assert page.get_by_text(text).first.is_visible(), text
+                    chart = page.locator("img[src^='data:image/png']").last
+                    assert chart.evaluate("img => img.complete && img.naturalWidth > 100")
+                    # The Formgrader's own scripts run under the CSP: the trainer grades the written answer.
+                    page.locator("#q7_welcome_post").fill("3")
+                    page.locator("#q7_welcome_post").press("Tab")
+                    for _ in range(40):
+                        with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+                            if gb.find_grade("q7_welcome_post", A, A, student).manual_score == 3:
+                                break
+                        page.wait_for_timeout(250)
+                    else:
+                        raise AssertionError("the Formgrader did not save the trainer's score")
+                    # None of the page's own scripts is blocked; MathJax from the internet is, by design (offline anyway).
+                    assert [e for e in trainer.csp_errors if "/ajax/libs/mathjax/" not in e] == [], trainer.csp_errors
+                    seen = trainer.visit(submission + "evil.html", expect_script=False)
+                    assert seen["hits"] == set() and seen["canary"] is None, seen
+                    seen = trainer.visit(feedback_path, expect_script=False)
+                    assert seen["hits"] == set() and seen["canary"] is None, seen
+                    # nbgrader's own feedback page, which renders every cell: sanitized, it runs nothing either.
+                    with _defences(sanitizer=True, csp=True, stock_feedback=True):
+                        stock = feedback()
+                        assert_no_script(stock)
+                        assert MARKDOWN_HI in stock and POST_HI in stock
+                    seen = trainer.visit(feedback_path, expect_script=False)
+                    assert seen["hits"] == set() and seen["canary"] is None, seen
+                    assert page.get_by_text(MARKDOWN_HI).first.is_visible()
+            browser.close()
+    finally:
+        listener.shutdown()
