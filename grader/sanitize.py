@@ -22,6 +22,7 @@ import functools
 import hashlib
 import html
 import re
+import unicodedata
 from typing import Any
 
 import nh3
@@ -251,6 +252,12 @@ def clean_output(output: dict) -> dict | None:
     return output
 
 
+def _safe_id(grade_id: str) -> str:
+    """nbgrader's feedback and Formgrader templates write a grade_id into HTML attributes unescaped: keep only
+    letters, marks and digits of any script, and `_ . : -` (every id nbgrader or the camp makes stays as it is)."""
+    return "".join(ch if ch in "_.:-" or unicodedata.category(ch)[0] in "LMN" else "_" for ch in grade_id)
+
+
 def _raw_format(cell: NotebookNode) -> str:
     meta = cell.get("metadata", {})
     return str(meta.get("raw_mimetype") or meta.get("format") or "").lower()
@@ -278,8 +285,7 @@ class SafeHTML(NbGraderPreprocessor):
             cell.outputs = [out for out in map(clean_output, cell.get("outputs", [])) if out is not None]
         nbgrader = cell.get("metadata", {}).get("nbgrader")
         if isinstance(nbgrader, dict) and "grade_id" in nbgrader:
-            # The feedback and Formgrader templates write the id into HTML attributes unescaped.
-            nbgrader["grade_id"] = re.sub(r"[^\w.-]", "_", str(nbgrader["grade_id"]), flags=re.ASCII)
+            nbgrader["grade_id"] = _safe_id(str(nbgrader["grade_id"]))
         return cell, resources
 
 

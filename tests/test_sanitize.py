@@ -216,8 +216,11 @@ def test_forged_grade_id_cannot_break_out_of_the_templates_attribute():
     """nbgrader's feedback and Formgrader templates print grade_id into attributes unescaped: is it made safe?"""
     cell = new_markdown_cell("answer")
     cell.metadata["nbgrader"] = {"grade_id": "q7\"><img src=x onerror=alert(1)>", "solution": True, "grade": False}
-    clean, _ = SafeHTML().preprocess(new_notebook(cells=[cell]), {})
+    honest = new_markdown_cell("उत्तर")
+    honest.metadata["nbgrader"] = {"grade_id": "q7_welcome-post.v2:प्रश्न", "solution": True, "grade": False}
+    clean, _ = SafeHTML().preprocess(new_notebook(cells=[cell, honest]), {})
     assert re.fullmatch(r"[\w.-]+", clean.cells[0].metadata["nbgrader"]["grade_id"])
+    assert clean.cells[1].metadata["nbgrader"]["grade_id"] == "q7_welcome-post.v2:प्रश्न"  # honest ids unchanged
 
 
 def test_attachments_only_png_and_jpeg():
