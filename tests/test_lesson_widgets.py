@@ -230,3 +230,25 @@ def test_forward_labels_follow_the_slider():
     assert "<b>1</b> चैट" in labels.view.value
     labels.times.value = 0
     assert "<b>5</b> चैट" in labels.view.value
+
+
+def test_no_label_is_cut_short():
+    """Does every widget with a label ("कितनी बार / times") get the room it needs, instead of "…"?"""
+    import ipywidgets as w
+
+    from camp import data
+
+    survey = data.load("audience_survey")
+    lesson01.platform_picker(survey)
+    lesson05.forward_labels()
+    lesson03.alt_text_helper()
+    labelled = [
+        part
+        for name in ("platform_picker", "forward_labels", "alt_text_helper")
+        for part in vars(shown[name]).values()
+        if isinstance(part, w.DOMWidget)
+        and getattr(part, "description", "")
+        and part.style.has_trait("description_width")
+    ]
+    assert len(labelled) >= 8
+    assert all(part.style.description_width == "initial" for part in labelled)

@@ -21,8 +21,21 @@ def panel(name: str, *children: Any, **parts: Any) -> None:
 
     from camp.answers import tidy
 
+    for child in children:
+        _full_labels(child)
     shown[name] = SimpleNamespace(**parts)
     display(tidy(*children))
+
+
+def _full_labels(widget: Any) -> None:
+    """Give every label ("प्लैटफ़ॉर्म", "कितनी बार / times") the room it needs: ipywidgets cuts a description
+    longer than its default width with "…", which hides most of a Hindi/English label."""
+    style = getattr(widget, "style", None)
+    if getattr(widget, "description", "") and style is not None and style.has_trait("description_width"):
+        if not style.description_width:
+            style.description_width = "initial"
+    for child in getattr(widget, "children", ()):
+        _full_labels(child)
 
 
 def wide(width: str = "95%", height: str | None = None):
