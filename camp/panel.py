@@ -594,14 +594,16 @@ class Panel:
         self._w = w
         refresh = w.Button(description=bi("ताज़ा करें", "Refresh"), icon="refresh")
         refresh.on_click(lambda _b: self.refresh())
-        self.rows = w.VBox()
+        self.rows: dict[str, _Row] = {}
+        self.list = w.VBox()
         head = w.HTML(_STYLE + "<h3>📋 " + html.escape(bi("मेरे असाइनमेंट", "My assignments")) + "</h3>")
         self.note = w.HTML()
-        self.box = w.VBox([head, refresh, self.note, self.rows])
+        self.box = w.VBox([head, refresh, self.note, self.list])
         self.box.add_class("camp-panel")
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the exchange again; rows are updated in place, so what each one says stays."""
         try:
             entries = assignments()
         except Exception:
@@ -610,67 +612,83 @@ class Panel:
             return
         self.note.value = "" if entries else message_html(
             Message("अभी कोई असाइनमेंट जारी नहीं हुआ है", "No assignment has been released yet", False))
-        self.rows.children = [self._row(e) for e in entries]
+        for entry in entries:
+            if entry.assignment in self.rows:
+                self.rows[entry.assignment].update(entry)
+            else:
+                self.rows[entry.assignment] = _Row(self, entry)
+        self.list.children = [self.rows[e.assignment].box for e in entries]
 
-    def _row(self, entry: Entry):
+
+class _Row:
+    """One assignment: what it is and when it is due, its buttons, the link to open it, what happened."""
+
+    def __init__(self, panel: Panel, entry: Entry):
+        w = panel._w
+        self.panel, self._w = panel, w
+        self.status, self.result, self.link = w.HTML(), w.HTML(), w.Output()
+        self.result.add_class("camp-result")
+        self.buttons = w.HBox()
+        self.box = w.VBox([self.status, self.buttons, self.link, self.result])
+        self.box.add_class("camp-row")
+        self.box.add_class(f"camp-assignment-{entry.assignment}")
+        self._actions: tuple[str, ...] = ()
+        self._linked = False
+        self.update(entry)
+
+    def update(self, entry: Entry) -> None:
+        self.entry = entry
+        self.status.value = _status(entry)
+        actions = (("fetch",) if entry.released and not entry.fetched else ()) + (
+            ("validate", "submit") if entry.fetched else ()) + ("feedback",)
+        if actions != self._actions:
+            self._actions = actions
+            self.buttons.children = [self._button(name) for name in actions]
+        if entry.fetched and not self._linked:
+            self._linked = True
+            self._show_link()
+
+    _LABELS = {
+        "fetch": ("लें", "Fetch", "download", lambda e: message_html(fetch(e.assignment))),
+        "validate": ("जाँचें", "Validate", "check", lambda e: _validate_html(e.assignment)),
+        "submit": ("जमा करें", "Submit", "upload", lambda e: message_html(submit(e.assignment))),
+        "feedback": ("मेरा फ़ीडबैक", "My feedback", "comment", lambda e: my_feedback(e.assignment)),
+    }
+
+    def _button(self, name: str):
         w = self._w
-        status = w.HTML(_status(entry))
-        result = w.HTML()
-        link = w.Output()
-        result.add_class("camp-result")
-        buttons = []
+        hi, en, icon, run = self._LABELS[name]
+        button = w.Button(description=bi(hi, en), icon=icon, layout=w.Layout(width="auto"))
+        button.add_class(f"camp-{name}")
+        button.on_click(lambda _b: self._act(run))
+        return button
 
-        def action(label_hi, label_en, icon, run, name):
-            button = w.Button(description=bi(label_hi, label_en), icon=icon, layout=w.Layout(width="auto"))
-            button.add_class(f"camp-{name}")
-            button.on_click(lambda _b: self._act(run, entry, result, buttons))
-            buttons.append(button)
-
-        if entry.released and not entry.fetched:
-            action("लें", "Fetch", "download", lambda e: message_html(fetch(e.assignment)), "fetch")
-        if entry.fetched:
-            action("जाँचें", "Validate", "check", lambda e: _validate_html(e.assignment), "validate")
-            action("जमा करें", "Submit", "upload", lambda e: message_html(submit(e.assignment)), "submit")
-        action("मेरा फ़ीडबैक", "My feedback", "comment", lambda e: my_feedback(e.assignment), "feedback")
-        row = w.VBox([status, w.HBox(buttons), link, result])
-        row.add_class("camp-row")
-        row.add_class(f"camp-assignment-{entry.assignment}")
-        if entry.fetched:
-            self._show_link(link, entry)
-        return row
-
-    def _show_link(self, out, entry: Entry) -> None:
+    def _show_link(self) -> None:
         from IPython.display import HTML, display
 
-        target = os.path.relpath(entry.notebook, os.getcwd()).replace(os.sep, "/")
-        with out:
+        target = os.path.relpath(self.entry.notebook, os.getcwd()).replace(os.sep, "/")
+        with self.link:
             display(HTML(f"<a class='camp-open' href='{html.escape(target, quote=True)}'>📂 "
                          f"{html.escape(bi('असाइनमेंट खोलें', 'Open the assignment'))}</a>"))
 
-    def _act(self, run, entry: Entry, result, buttons) -> None:
-        for button in buttons:
+    def _act(self, run) -> None:
+        for button in self.buttons.children:
             button.disabled = True
-        result.value = message_html(Message("⏳ काम हो रहा है…", "⏳ Working…"))
+        self.result.value = message_html(Message("⏳ काम हो रहा है…", "⏳ Working…"))
         try:
-            result.value = run(entry)
+            shown = run(self.entry)
         except CampError as exc:
-            result.value = message_html(Message(exc.hi, exc.en, ok=False))
+            shown = message_html(Message(exc.hi, exc.en, ok=False))
         except Exception:  # never a traceback here: one plain line, the details in the kernel's log
             import logging
 
             logging.getLogger(__name__).exception("panel action failed")
-            result.value = message_html(Message("कुछ गड़बड़ हो गई; फिर कोशिश करें या ट्रेनर को बताएँ",
-                                                "Something went wrong; try again or tell your trainer", False))
-        finally:
-            for button in buttons:
-                button.disabled = False
-        self._refresh_keeping(entry, result.value)  # fetched, submitted: the row's buttons and status change
-
-    def _refresh_keeping(self, entry: Entry, keep: str) -> None:
-        self.refresh()
-        for row in self.rows.children:
-            if f"camp-assignment-{entry.assignment}" in row._dom_classes:
-                row.children[-1].value = keep
+            shown = message_html(Message("कुछ गड़बड़ हो गई; फिर कोशिश करें या ट्रेनर को बताएँ",
+                                         "Something went wrong; try again or tell your trainer", False))
+        self.panel.refresh()  # fetched, submitted: this row's status and buttons change
+        for button in self.buttons.children:
+            button.disabled = False
+        self.result.value = shown
 
 
 def _validate_html(assignment: str) -> str:

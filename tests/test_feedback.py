@@ -329,6 +329,9 @@ def test_panel_loop_validate_submit_feedback(tmp_path, monkeypatch):
     assert not CALL.search(shown)
     assert "before" in "".join(text.all) or "पहले" in "".join(text.all), "resubmit before the due date"
     assert "प्रश्न 7 ✍️ ट्रेनर अभी जाँचेंगे" in text.blocks["q7"], "a written answer not graded yet is not a 0"
+    from camp import progress
+
+    assert progress.assignments()[assignment]["score"] == score, "camp progress reads the returned page"
     pages = list((folder / "feedback").glob("*/*.html"))
     assert len(pages) == 1 and pages[0].with_suffix(".json").is_file(), "the data came beside the page"
 
