@@ -126,8 +126,11 @@ def release(*, assignments: list[str] | None = None, to_exchange: bool = True, d
     With no names, every assignment is released. `due` ("2026-12-05 18:00", IST) sets nbgrader's due date
     (kept in UTC), which the participant's panel and feedback show in IST. Returns the released ids.
     """
+    from camp.panel import parse_due
     from grader import feedback as camp_feedback
 
+    if due:
+        parse_due(due)  # a date that cannot be read stops here, before anything is generated
     names = assignments or assignment_ids()
     for name in names:
         _known(name)
