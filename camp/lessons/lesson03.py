@@ -16,6 +16,8 @@ EXAMPLE_TAGS = "#SamparkSetuCamp #sehorevolunteers #Sampark Setu #reels #एक-
 DISTRICTS = ["भोपाल", "सीहोर", "विदिशा", "रायसेन", "राजगढ़"]
 PLANTED = [210, 320, 180, 150, 240]
 ALT_LIMIT = 250  # the camp's rule for alt text: one or two sentences
+#: One label width for the boxes of a form, so that they line up.
+FORM = {"description_width": "7em"}
 
 
 def hook_html(text: str) -> str:
@@ -141,21 +143,29 @@ def post_builder() -> None:
     import ipywidgets as w
 
     parts = {
-        "hook": w.Text(value="सीहोर के 12 स्कूलों में आज 320 पौधे लगे 🌱", description="हुक / hook", layout=wide()),
+        "hook": w.Text(
+            value="सीहोर के 12 स्कूलों में आज 320 पौधे लगे 🌱", description="हुक / hook", layout=wide(), style=FORM
+        ),
         "body": w.Textarea(
             value="बच्चों और शिक्षकों ने मिलकर नीम, आम और जामुन के पौधे लगाए। अब गर्मी भर इन्हें पानी चाहिए।",
             description="बात / body",
             layout=wide(height="70px"),
+            style=FORM,
         ),
         "cta": w.Text(
             value="रविवार सुबह 7 बजे सरकारी स्कूल, सीहोर आइए और एक पौधा गोद लीजिए।",
             description="CTA",
             layout=wide(),
+            style=FORM,
         ),
         "link": w.Text(
-            value="", placeholder="https://… (वैकल्पिक / optional)", description="लिंक / link", layout=wide()
+            value="",
+            placeholder="https://… (वैकल्पिक / optional)",
+            description="लिंक / link",
+            layout=wide(),
+            style=FORM,
         ),
-        "tags": w.Text(value="#SamparkSetuCamp #EkPedEkVada", description="हैशटैग", layout=wide()),
+        "tags": w.Text(value="#SamparkSetuCamp #EkPedEkVada", description="हैशटैग", layout=wide(), style=FORM),
     }
     preview, meters = w.HTML(), w.HTML()
 
@@ -211,10 +221,12 @@ def alt_text_helper() -> None:
     import ipywidgets as w
 
     parts = {
-        "who": w.Text(value="सम्पर्क सेतु की स्वयंसेविका रीना", description="कौन / who", layout=wide()),
-        "what": w.Text(value="नीम का पौधा लगा रही हैं", description="क्या / what", layout=wide()),
-        "where": w.Text(value="सीहोर के सरकारी स्कूल के आँगन में", description="कहाँ / where", layout=wide()),
-        "sign": w.Text(value="एक पेड़, एक वादा", description="लिखा पाठ", layout=wide()),
+        "who": w.Text(value="सम्पर्क सेतु की स्वयंसेविका रीना", description="कौन / who", layout=wide(), style=FORM),
+        "what": w.Text(value="नीम का पौधा लगा रही हैं", description="क्या / what", layout=wide(), style=FORM),
+        "where": w.Text(
+            value="सीहोर के सरकारी स्कूल के आँगन में", description="कहाँ / where", layout=wide(), style=FORM
+        ),
+        "sign": w.Text(value="एक पेड़, एक वादा", description="लिखा पाठ", layout=wide(), style=FORM),
         "ai_made": w.Checkbox(value=False, description="AI से बनी/बदली / AI-made or AI-altered"),
         "own": w.Textarea(
             placeholder="अपना alt text (वैकल्पिक) / your own alt text (optional)", layout=wide(height="60px")
