@@ -251,6 +251,8 @@ def test_no_label_is_cut_short():
         and part.style.has_trait("description_width")
     ]
     assert len(labelled) >= 8
+    lesson03.visual_maker()
+    assert shown["visual_maker"].save.layout.width == "auto", "the Save PNG button shows its whole label"
     assert all(
         part.style.description_width in ("initial", lesson03.FORM["description_width"]) for part in labelled
     )

@@ -28,10 +28,14 @@ def panel(name: str, *children: Any, **parts: Any) -> None:
 
 
 def _full_labels(widget: Any) -> None:
-    """Give every label ("प्लैटफ़ॉर्म", "कितनी बार / times") the room it needs: ipywidgets cuts a description
-    longer than its default width with "…", which hides most of a Hindi/English label."""
+    """Give every label ("प्लैटफ़ॉर्म", "कितनी बार / times") and button the room it needs: ipywidgets cuts a
+    description longer than its default width with "…", which hides most of a Hindi/English label."""
+    import ipywidgets as w
+
     style = getattr(widget, "style", None)
-    if getattr(widget, "description", "") and style is not None and style.has_trait("description_width"):
+    if isinstance(widget, w.Button) and not widget.layout.width:
+        widget.layout.width = "auto"  # a button is 148 px wide by default: "PNG सहेजें / Sav…"
+    elif getattr(widget, "description", "") and style is not None and style.has_trait("description_width"):
         if not style.description_width:
             style.description_width = "initial"
     for child in getattr(widget, "children", ()):
