@@ -140,6 +140,7 @@ class Entry:
     fetched: bool = False
     submitted: list[datetime] = field(default_factory=list)  # oldest first
     feedback_waiting: bool = False  # returned by the trainer, not fetched yet
+    score: tuple[str, str] | None = None  # (score, out of) in the newest feedback fetched
 
     @property
     def last_submitted(self) -> datetime | None:
@@ -197,6 +198,11 @@ def assignments() -> list[Entry]:
             if sub.get("has_exchange_feedback") and (not sub.get("has_local_feedback") or sub.get("feedback_updated")):
                 entry.feedback_waiting = True
         entry.submitted.sort()
+    for name, entry in entries.items():
+        found = latest_feedback(name) if entry.fetched else None
+        if found:
+            view = present(found[1])
+            entry.score = (view["score"], view["max_score"])
     return [entries[k] for k in sorted(entries)]
 
 
@@ -578,6 +584,8 @@ def _status(entry: Entry) -> str:
         state = html.escape(bi("लिया गया, अभी जमा नहीं किया", "fetched, not submitted yet"))
     else:
         state = html.escape(bi("अभी लिया नहीं गया", "not fetched yet"))
+    if entry.score:
+        state += " · " + html.escape(bi(f"अंक: {entry.score[0]} / {entry.score[1]}", f"score {entry.score[0]} / {entry.score[1]}"))
     if entry.feedback_waiting:
         state += " · " + html.escape(bi("💬 फ़ीडबैक आया है", "feedback is ready"))
     title = " / ".join(html.escape(t) for t in (entry.title_hi, entry.title_en) if t) or html.escape(entry.assignment)

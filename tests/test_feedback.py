@@ -309,6 +309,17 @@ def test_panel_loop_validate_submit_feedback(tmp_path, monkeypatch):
     assert panel.validation_summary(checks).ok
     assert "Traceback" not in json.dumps([c.line for c in checks])
 
+    broken = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)  # a slip in the optional code cell
+    code = next(c for c in broken.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q2_cell_kind_code")
+    code.source = code.source.replace("answer_q2 = None", "answer_q2 = Shift + Enter")
+    nbformat.write(broken, folder / "broken.ipynb")
+    (folder / f"{assignment}.ipynb").rename(folder / "kept.ipynb")
+    (folder / "broken.ipynb").rename(folder / f"{assignment}.ipynb")
+    q2 = panel.validate(assignment)[1]
+    assert q2.code_error and q2.line.startswith("प्रश्न 2 ✔"), q2.line
+    assert "answer_q2 = None" in q2.line and "Error" not in q2.line
+    (folder / "kept.ipynb").replace(folder / f"{assignment}.ipynb")
+
     message = panel.submit(assignment)
     assert message.ok and "✅ जमा हो गया" in message.hi
     assert course.collect(assignment=assignment) == [getpass.getuser()]
@@ -342,3 +353,13 @@ def test_panel_loop_validate_submit_feedback(tmp_path, monkeypatch):
     course.feedback(assignment=assignment)
     block = read(panel.my_feedback(assignment)).blocks["q7"]
     assert "प्रश्न 7 ✍️ 3 / 4 अंक / Question 7 ✍️ 3 / 4 points" in block and "नियम अच्छा है" in block
+
+    past = (datetime.now(timezone.utc) - timedelta(days=1)).astimezone(panel.IST).strftime("%Y-%m-%d %H:%M")
+    course.release(assignments=[assignment], due=past)  # the trainer moves the due date before her submission
+    course.feedback(assignment=assignment)
+    words = "".join(read(panel.my_feedback(assignment)).all)
+    assert "⏰ देर से जमा हुआ: अंतिम समय" in words and "⏰ Submitted late: it was due" in words
+    assert "बीत गया" in words, "after the due date: done, no resubmitting"
+    [entry] = panel.assignments()
+    assert entry.late and "⏰ देर से" in panel._status(entry)
+    assert entry.score == (f"{score + 3:g}", f"{maximum:g}") and f"अंक: {score + 3:g} / {maximum:g}" in panel._status(entry)
