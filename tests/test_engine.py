@@ -63,6 +63,21 @@ def test_engine_gives_the_same_scores_and_notebooks_as_nbgrader(camp):
         assert not result.review, result.review
     assert bench._scores() == reference
     assert bench._snapshot() == reference_nbs
+    # and the same scores as stock nbgrader, whose hidden tests run inside the participant's kernel
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from grader import config as camp_config
+    from grader.course import submitted_students
+
+    cfg = camp_config.traitlets_config()
+    cfg.Autograde.autograde_preprocessors = [
+        p for p in cfg.Autograde.autograde_preprocessors if not p.startswith("grader.verdict.")]
+    stock = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+    for assignment in assignment_ids():
+        for student in submitted_students(assignment=assignment):
+            assert stock.autograde(assignment, student, force=True)["success"]
+    assert bench._scores() == reference
     right = {k: v for k, v in reference.items() if k[1].startswith("right") and k[2].endswith("_test")}
     wrong = {k: v for k, v in reference.items() if k[1].startswith("wrong") and k[2].endswith("_test")}
     assert all(v and v > 0 for v in right.values()) and 0 in wrong.values()
