@@ -22,9 +22,11 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
             "course_id": paths.COURSE_ID,
             "db_url": paths.db_url(),
             # What a participant's folder may carry besides the notebook (answers.json among them).
-            "ignore": [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".answers-*"],
+            "ignore": [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".answers-*", ".camp-due.json"],
             "max_file_size": 5000,
         },
+        # The Formgrader's Collect button uses the same hostile-exchange checks as `camp collect`.
+        "ExchangeFactory": {"collect": "grader.exchange.CampCollect"},
         "Exchange": {
             "root": str(paths.exchange_root()),
             "assignment_dir": str(paths.work_dir()),
@@ -64,6 +66,7 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
         },
         "GenerateFeedback": {
             "force": True,
+            "exporter_class": "grader.feedback.FeedbackExporter",  # one bilingual line per question (grader/templates)
             "preprocessors": [
                 "nbgrader.preprocessors.GetGrades",
                 "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
@@ -123,6 +126,7 @@ def write(home: Path | None = None) -> Path:
     server = {
         "ServerApp": {"open_browser": False, "jpserver_extensions": {"grader.sanitize": True}},  # Formgrader CSP
         "LabApp": {
+            "custom_css": True,  # custom/custom.css: the Devanagari font, served by the Lab (see _write_custom)
             "news_url": None,
             "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate",
         },
@@ -132,6 +136,7 @@ def write(home: Path | None = None) -> Path:
         },
     }
     (folder / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
+    _write_custom(folder / "custom")
     # The news pop-up and update checks off in the participant's Lab settings as well.
     settings = folder.parent / "lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)
@@ -139,3 +144,19 @@ def write(home: Path | None = None) -> Path:
         json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
     )
     return folder
+
+
+def _write_custom(custom: Path) -> None:
+    """custom.css and the Noto Sans Devanagari font it names, where JupyterLab serves them (<base_url>custom/).
+
+    `camp lab` makes this camp's etc/jupyter Jupyter's config dir, whose custom/ folder LabApp.custom_css serves.
+    """
+    import shutil
+
+    from camp.charts import font_file
+
+    custom.mkdir(parents=True, exist_ok=True)
+    font, target = font_file(), custom / "NotoSansDevanagari.ttf"
+    if not target.exists() or target.stat().st_size != font.stat().st_size:
+        shutil.copyfile(font, target)
+    shutil.copyfile(Path(__file__).parent / "templates" / "custom.css", custom / "custom.css")
