@@ -170,8 +170,8 @@ def test_options_wrap_answers_echo_and_status_lines_follow(server, page, tmp_pat
         expect(q2_test.locator(".jp-OutputArea")).not_to_contain_text("⏳")
         assert _saved(work)["q2_cell_kind"]["value"] == "markdown", "the value, not the label, is graded"
 
-        ticks.get_by_role("checkbox", name="क) Assignments टैब में Fetch / Fetch in the Assignments tab").check()
-        expect(ticks.locator(".jp-OutputArea")).to_contain_text("क) Assignments टैब में Fetch / Fetch in the")
+        ticks.get_by_role("checkbox", name="क) मेरे असाइनमेंट पैनल में लें (Fetch) / Fetch in the My assignments panel").check()
+        expect(ticks.locator(".jp-OutputArea")).to_contain_text("क) मेरे असाइनमेंट पैनल में लें (Fetch) / Fetch in the")
         q3 = _cell(page, 'answers.number("q3_engagements"')
         q3.locator(".widget-text input").fill("60")
         q3.locator(".widget-text input").press("Enter")
