@@ -137,6 +137,12 @@ def write(home: Path | None = None) -> Path:
     }
     (folder / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
     _write_custom(folder / "custom")
+    # nbgrader's English Validate button (it calls a widget-answered written item "Partial credit") is off: the
+    # participant validates in the Hindi panel (camp.panel); trainers use the Formgrader and `nbgrader validate`.
+    labconfig = folder / "labconfig"
+    labconfig.mkdir(exist_ok=True)
+    (labconfig / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyter/nbgrader:validate-assignment": True}}), encoding="utf-8")
     # The news pop-up and update checks off in the participant's Lab settings as well.
     settings = folder.parent / "lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)

@@ -57,3 +57,12 @@ def test_news_is_off_and_the_start_lesson_opens(server):
     assert '"news": {"disabled": true}' in body.replace('\\"', '"') or '"news":{"disabled":true}' in body
     status, body = _get(server + "/api/contents/lessons/00-start-here/00-start-here.hi.ipynb?content=0")
     assert status == 200
+
+
+def test_nbgraders_english_validate_button_is_off(server):
+    """Participants validate in the Hindi panel; nbgrader's English toolbar Validate is disabled in the Lab."""
+    status, body = _get(server + "/lab")
+    assert status == 200
+    config = json.loads(body.split('id="jupyter-config-data" type="application/json">')[1].split("</script>")[0])
+    assert "@jupyter/nbgrader:validate-assignment" in config["disabledExtensions"], config["disabledExtensions"]
+    assert "@jupyter/nbgrader:assignment-list" not in config["disabledExtensions"]
