@@ -18,13 +18,13 @@ COLUMNS = ["date", "weekday", "pillar", "platform", "event"]
 
 _NUMBER = re.compile(r"[0-9०-९]")
 _TIME_WORDS = re.compile(
-    r"दिन|हफ़्त|हफ्त|सप्ताह|पखवाड़|महीन|माह|साल|वर्ष|तक|तारीख|जनवरी|फ़रवरी|फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|"
+    r"दिन|हफ़्त|हफ्त|सप्ताह|पखवाड़|महीन|माह|साल|वर्ष|तक|तारीख|जनवरी|फ़रवरी|फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|"  # glossary: accepts variants (typed)
     r"अगस्त|सितंबर|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|दिसंबर|दिसम्बर|"
     r"\b(?:days?|weeks?|fortnight|months?|years?|by|until|before|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.IGNORECASE,
 )
 _SPECIFIC_WORDS = re.compile(
-    r"whatsapp|facebook|instagram|youtube|\bx\b|twitter|व्हाट्सऐप|व्हाट्सएप|फ़ेसबुक|फेसबुक|इंस्टाग्राम|यूट्यूब|"
+    r"whatsapp|facebook|instagram|youtube|\bx\b|twitter|व्हाट्सऐप|व्हाट्सएप|फ़ेसबुक|फेसबुक|इंस्टाग्राम|यूट्यूब|"  # glossary: accepts variants (typed)
     r"चैनल|ग्रुप|channel|group|reel|रील|shorts|"
     r"युवा|महिला|किसान|स्वयंसेवक|ग्रामीण|शहरी|गाँव|गांव|ज़िल|जिल|ब्लॉक|पंचायत|वार्ड|"
     r"youth|women|farmers|volunteers|rural|urban|village|district|block|panchayat|ward|"

@@ -205,7 +205,7 @@ def alt_checks(text: str, sign: str = "", ai_made: bool = False) -> list[tuple[b
     first = text.split(" ")[0].casefold() if text else ""
     return [
         (bool(text), "alt text लिखा है / alt text is written"),
-        (first not in ("तस्वीर", "फ़ोटो", "फोटो", "image", "photo", "picture"),
+        (first not in ("तस्वीर", "फ़ोटो", "फोटो", "image", "photo", "picture"),  # glossary: accepts variants (typed)
          "'तस्वीर…' से शुरू नहीं / does not start with 'image of'"),
         (len(text) <= ALT_LIMIT,
          f"छोटा: {len(text)} / {ALT_LIMIT} वर्ण / short: {len(text)} / {ALT_LIMIT} characters"),
