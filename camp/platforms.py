@@ -81,8 +81,10 @@ PLATFORMS: dict[str, Limit] = {
         max_chars=2_200,
         shown_before_more=125,
         max_hashtags=5,
-        uncertain="5 हैशटैग की सीमा धीरे-धीरे लागू हुई; ऐप में जाँचें / the 5-hashtag cap was rolled out "
-        "gradually; check in the app",
+        uncertain="2,200 वर्ण की सीमा दूसरी वेबसाइटों के गाइड से है (Meta का अपना पन्ना नहीं मिला), और 5 हैशटैग की "
+        "सीमा धीरे-धीरे लागू हुई; ऐप में मौजूदा नियम जाँचें / the 2,200-character limit comes from third-party "
+        "guides (no Meta page found) and the 5-hashtag cap was rolled out gradually; check the current rule in "
+        "the app",
         source="https://bundle.social/blog/instagram-character-limits-guide; "
         "https://www.socialsamosa.com/news-2/instagram-hashtags-five-per-post-10923075",
     ),
@@ -91,6 +93,8 @@ PLATFORMS: dict[str, Limit] = {
         name_hi="इंस्टाग्राम बायो",
         name_en="Instagram bio",
         max_chars=150,
+        uncertain="यह सीमा दूसरी वेबसाइटों के गाइड से है; ऐप में मौजूदा नियम जाँचें / this limit comes from "
+        "third-party guides; check the current rule in the app",
         source="https://bundle.social/blog/instagram-character-limits-guide",
     ),
     "facebook": Limit(

@@ -74,11 +74,15 @@ SITUATIONS: dict[str, list[str]] = {
     ],
     "विज्ञापन में AI से बनी असली-जैसी तस्वीर / AI-made realistic image in an ad": [
         "Meta: डिजिटल रूप से बनी सामग्री बताएँ / Meta: disclose digitally made content",
-        "ECI: 10% का साफ़ लेबल — मौजूदा सलाह जाँचें / ECI: a clear 10% label — check the current advisory",
+        "ECI (प्रचार सामग्री): 'AI-Generated' जैसा लेबल, दिखने वाले हिस्से का कम से कम 10%, बनाने वाले का नाम, "
+        "रिकॉर्ड रखें — मौजूदा सलाह जाँचें / ECI (campaign material): an 'AI-Generated'-style label on at least 10% "
+        "of the visible area, creator named, records kept — check the current advisory",
     ],
     "हज़ारों नंबरों पर एक साथ चुनावी संदेश / one election message to thousands of numbers at once": [
         "चुनावी बल्क SMS/वॉइस संदेश: MCMC के दायरे में / election bulk SMS/voice messages: within MCMC's scope",
         "WhatsApp: बल्क या ऑटोमेटेड संदेश मना, अकाउंट बंद / WhatsApp: bulk or automated messages banned, accounts removed",
+        "सहमति (DPDP): हर नंबर वाले ने इसी काम के लिए साफ़ 'हाँ' कही हो, और 'ना' कहना उतना ही आसान हो / consent "
+        "(DPDP): everyone whose number it is said a clear 'yes' for this purpose, and can withdraw as easily",
     ],
 }  # fmt: skip
 

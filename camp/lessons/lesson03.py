@@ -254,7 +254,7 @@ def alt_text_helper() -> None:
 
 def make_visual(title: str, highlight: str, shape: str = "square"):
     """The planting chart for a post: the message as title, one district's bar in green, the source
-    below; `shape` "square" (Instagram feed) or "wide". Returns the matplotlib Figure.
+    below; `shape` "square" (1:1), "portrait" (4:5, upright) or "wide". Returns the matplotlib Figure.
 
     Example:
         >>> fig = make_visual("सीहोर सबसे आगे: 320 पौधे", "सीहोर")  # doctest: +SKIP
@@ -268,7 +268,7 @@ def make_visual(title: str, highlight: str, shape: str = "square"):
     ax.margins(y=0.1)
     ax.tick_params(axis="x", labelsize=12)
     ax.title.set_fontsize(15)
-    fig.set_size_inches((6, 6) if shape == "square" else (8, 4.5))
+    fig.set_size_inches({"square": (6, 6), "portrait": (6, 7.5)}.get(shape, (8, 4.5)))
     fig.text(0.01, 0.01, "स्रोत: सम्पर्क सेतु (काल्पनिक आँकड़े) / Source: Sampark Setu (fictional data)", fontsize=8,
              color="#555")  # fmt: skip
     fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -283,7 +283,8 @@ def visual_maker() -> None:
     title = w.Text(value="सीहोर सबसे आगे: 320 पौधे", description="शीर्षक / title", continuous_update=False,
                    layout=wide("70%"))  # fmt: skip
     highlight = w.Dropdown(options=DISTRICTS, value="सीहोर", description="ज़ोर / highlight")
-    shape = w.ToggleButtons(options=[("चौकोर / square", "square"), ("चौड़ा / wide", "wide")], value="square")
+    shape = w.ToggleButtons(options=[("चौकोर 1:1 / square", "square"), ("खड़ा 4:5 / portrait", "portrait"),
+                                     ("चौड़ा / wide", "wide")], value="square")  # fmt: skip
     save = w.Button(description="PNG सहेजें / Save PNG", icon="download", button_style="success")
     note = w.HTML()
 
