@@ -507,26 +507,19 @@ class TokenComparison:
         return "  \n".join(str(self).splitlines())
 
 
-#: Hindi's token overhead against the same English message on current OpenAI and Anthropic tokenizers: about
-#: 1.30–1.44× in a small April 2026 test (fact sheet §5; older tokenizers cost about 3×, Sarvam's 0.78×). It varies
-#: by model: measure with the vendor's tokenizer (compare_tokens does, when a model is connected).
-HINDI_OVERHEAD = 1.4
-_CHARS_PER_TOKEN = 4  # English prose: about four characters a token
-
-
-def estimate_tokens(text: str) -> int:
-    """A rough offline guess: about four characters a token for English, and Hindi (Devanagari) about
-    `HINDI_OVERHEAD` times the cost of the same English message; always label it ESTIMATE.
+def estimate_tokens(text: str, model: str | None = None) -> int:
+    """Tokens in `text`, counted offline by a real tokenizer (`camp.tokens`, shipped in a package) for `model`
+    (default: the configured model; GPT-4o's o200k_base when it is not known). Label it ESTIMATE: the server
+    adds a few tokens of chat framing, and an unknown model may use another tokenizer. No fixed Hindi multiplier:
+    Hindi's overhead varies by tokenizer (about 3× on GPT-4's cl100k, 1.5× on GPT-4o's o200k for this greeting).
 
     Example:
-        >>> estimate_tokens("Hello, how are you?"), estimate_tokens("नमस्ते, आप कैसे हैं?")
-        (5, 7)
+        >>> estimate_tokens("Hello, how are you?", "gpt-4o"), estimate_tokens("नमस्ते, आप कैसे हैं?", "gpt-4o")
+        (6, 9)
     """
-    if not text:
-        return 0
-    devanagari = sum("\u0900" <= ch <= "\u097f" for ch in text)
-    other = len(text) - devanagari
-    return max(1, math.ceil((other + devanagari * HINDI_OVERHEAD) / _CHARS_PER_TOKEN))
+    from camp import tokens
+
+    return tokens.count(text, tokens.encoding_for(model or aiconfig.resolve().model)) if text else 0
 
 
 _COUNT_SYSTEM = "Reply with the single word OK."
