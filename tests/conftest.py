@@ -49,6 +49,21 @@ def answer_fixture(assignment: str) -> dict:
     path = FIXTURES / "assignments" / f"{assignment}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
+def answers_file(values: dict) -> str:
+    """The text of an answers.json holding `values`, as the answer widgets write it."""
+    return json.dumps({"format": 1, "answers": {k: {"value": v, "saved": "x"} for k, v in values.items()}},
+                      ensure_ascii=False)
+
+
+def with_code(release, code: str, grade_id: str = "q1_run_key_code"):
+    """A copy of a released notebook with `code` typed into one optional code cell (hostile or not)."""
+    nb = nbformat.from_dict(json.loads(json.dumps(release)))
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = cell.source + "\n" + code
+    return nb
+
+
 
 class Grader:
     """Put a notebook (and files) where `nbgrader collect` would, autograde it, read the scores back."""

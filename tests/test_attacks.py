@@ -12,6 +12,8 @@ import threading
 import nbformat
 import pytest
 from conftest import answer_fixture
+from conftest import answers_file as _answers
+from conftest import with_code as _with_code
 
 from camp import paths
 from grader import engine, sandbox
@@ -26,19 +28,6 @@ WRONG = {"q1_run_key": "B", "q2_cell_kind": "code", "q3_engagements": 1, "q4_sub
 FULL = 6.0
 ITEMS = ["q1_run_key_test", "q2_cell_kind_test", "q3_engagements_test", "q4_submit_steps_test",
          "q5_feedback_place_test", "q6_hashtag_test"]
-
-
-def _answers(values: dict) -> str:
-    return json.dumps({"format": 1, "answers": {k: {"value": v, "saved": "x"} for k, v in values.items()}},
-                      ensure_ascii=False)
-
-
-def _with_code(release, code: str):
-    nb = nbformat.from_dict(json.loads(json.dumps(release)))
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q1_run_key_code":
-            cell.source = cell.source + "\n" + code
-    return nb
 
 
 def _without(release, grade_id: str):

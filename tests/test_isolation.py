@@ -19,6 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import answer_fixture
+from conftest import answers_file as _answers
+from conftest import with_code as _with_code
 
 from camp import paths
 from grader import engine, sandbox
@@ -130,19 +132,6 @@ for pid in range(1, 5000):
         pass
 print("PROBE", len(_others), "others;", sorted(set(_found))[:20])
 """
-
-
-def _answers(values: dict) -> str:
-    return json.dumps({"format": 1, "answers": {k: {"value": v, "saved": "x"} for k, v in values.items()}},
-                      ensure_ascii=False)
-
-
-def _with_code(release, code: str):
-    nb = nbformat.from_dict(json.loads(json.dumps(release)))
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q1_run_key_code":
-            cell.source = cell.source + "\n" + code
-    return nb
 
 
 def _course(home: Path):

@@ -8,7 +8,6 @@ kernel never went past its caps; and no participant process ran as uid 0 outside
 from __future__ import annotations
 
 import glob
-import json
 import os
 import socket
 import subprocess
@@ -19,7 +18,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import answer_fixture
+from conftest import answer_fixture, answers_file
+from conftest import with_code as _with_code
 
 from camp import paths
 from grader import engine, sandbox
@@ -38,14 +38,6 @@ BOMBS = {
 ECHO = ("import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\n"
         "print(s.getsockname()[1], flush=True)\nwhile True:\n    c, _ = s.accept()\n"
         "    c.sendall(c.recv(16))\n    c.close()\n")
-
-
-def _with_code(release, code: str):
-    nb = nbformat.from_dict(json.loads(json.dumps(release)))
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q1_run_key_code":
-            cell.source = cell.source + "\n" + code
-    return nb
 
 
 class Watch(threading.Thread):
@@ -118,7 +110,7 @@ def bombed(tmp_path_factory):
 
             init_course()
             release = nbformat.read(home / "course" / "release" / A / f"{A}.ipynb", as_version=4)
-            answers = json.dumps({"format": 1, "answers": {k: {"value": v, "saved": "x"} for k, v in RIGHT.items()}})
+            answers = answers_file(RIGHT)
             subs = {"honest1": release, **{name: _with_code(release, code) for name, code in BOMBS.items()},
                     "honest2": release, "honest3": release}
             for student, nb in subs.items():
