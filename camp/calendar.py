@@ -99,7 +99,7 @@ def days(start, n: int = 14):
         dates = pd.date_range(pd.Timestamp(start).normalize(), periods=n, freq="D")
     except (ValueError, TypeError):
         raise CampError(
-            f"'{start}' तारीख नहीं पहचानी; ऐसे लिखें: \"2027-02-01\" (साल-महीना-दिन)।",
+            f"'{start}' तारीख़ नहीं पहचानी; ऐसे लिखें: \"2027-02-01\" (साल-महीना-दिन)।",
             f"'{start}' is not a date I can read; write it like \"2027-02-01\" (year-month-day).",
         ) from None
     return pd.DataFrame({"date": dates, "weekday": [WEEKDAYS[d.weekday()] for d in dates]})

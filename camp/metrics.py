@@ -24,10 +24,10 @@ WEEKDAYS_HI = ("सोम", "मंगल", "बुध", "गुरु", "शु
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: Times of day by the hour a post went out: (first hour, last hour, Hindi label, English label).
 SLOTS = (
-    (0, 9, "सुबह (9 बजे तक)", "morning (to 9)"),
-    (10, 13, "दोपहर (10–13)", "midday (10–13)"),
-    (14, 17, "दोपहर बाद (14–17)", "afternoon (14–17)"),
-    (18, 23, "शाम (18–23)", "evening (18–23)"),
+    (0, 9, "सुबह (9 बजे तक)", "morning (to 9 a.m.)"),
+    (10, 13, "दिन (10 से 1 बजे)", "late morning (10 a.m.–1 p.m.)"),
+    (14, 17, "दोपहर बाद (2 से 5 बजे)", "afternoon (2–5 p.m.)"),
+    (18, 23, "शाम (6 से 11 बजे)", "evening (6–11 p.m.)"),
 )
 
 
@@ -81,9 +81,9 @@ def time_slot(hour: int, *, lang: str = "hi") -> str:
 
     Example:
         >>> time_slot(19)
-        'शाम (18–23)'
+        'शाम (6 से 11 बजे)'
         >>> time_slot(8, lang="en")
-        'morning (to 9)'
+        'morning (to 9 a.m.)'
     """
     for first, last, hi, en in SLOTS:
         if first <= int(hour) <= last:

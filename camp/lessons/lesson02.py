@@ -100,7 +100,7 @@ def day_pillar_chart(plan: Any, per_day: int) -> None:
         figsize=(9, 3.6),
         rot=0,
         title="हर दिन, हर स्तंभ की पोस्ट",
-        xlabel="तारीख",
+        xlabel="तारीख़",
         ylabel="पोस्ट",
     )
     ax.legend(title="स्तंभ", bbox_to_anchor=(1.01, 1), loc="upper left")
@@ -119,7 +119,7 @@ def calendar_builder(events: Any = None) -> None:
     def build(start, per_day: int, chosen: tuple, rest: str) -> None:
         if start is None or not chosen or not any(balance.values()):
             print(
-                "तारीख, कम से कम एक प्लैटफ़ॉर्म और स्तंभों का हिस्सा चुनें। / Choose a date, a platform and pillar shares."
+                "तारीख़, कम से कम एक प्लैटफ़ॉर्म और स्तंभों का हिस्सा चुनें। / Choose a date, a platform and pillar shares."
             )
             return
         plan = calendar.build(

@@ -204,7 +204,7 @@ def alt_checks(text: str, sign: str = "", ai_made: bool = False) -> list[tuple[b
     """
     first = text.split(" ")[0].casefold() if text else ""
     return [
-        (bool(text), "alt text लिखा है / alt text is written"),
+        (bool(text), "तस्वीर का विवरण लिखा है / alt text is written"),
         (first not in ("तस्वीर", "फ़ोटो", "फोटो", "image", "photo", "picture"),  # glossary: accepts variants (typed)
          "'तस्वीर…' से शुरू नहीं / does not start with 'image of'"),
         (len(text) <= ALT_LIMIT,
@@ -229,7 +229,7 @@ def alt_text_helper() -> None:
         "sign": w.Text(value="एक पेड़, एक वादा", description="लिखा पाठ", layout=wide(), style=FORM),
         "ai_made": w.Checkbox(value=False, description="AI से बनी/बदली / AI-made or AI-altered"),
         "own": w.Textarea(
-            placeholder="अपना alt text (वैकल्पिक) / your own alt text (optional)", layout=wide(height="60px")
+            placeholder="अपना विवरण (वैकल्पिक) / your own alt text (optional)", layout=wide(height="60px")
         ),
     }
     view = w.HTML()
