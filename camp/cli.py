@@ -68,8 +68,33 @@ def _autograde(args) -> int:
 def _feedback(args) -> int:
     from grader.course import feedback
 
-    done = feedback(assignment=args.assignment, students=args.student or None)
-    print(f"feedback released to {len(done)} participants / फ़ीडबैक भेजा गया")
+    for name in args.assignment:
+        done = feedback(assignment=name, students=args.student or None)
+        print(f"{name}: feedback released to {len(done)} participants / फ़ीडबैक भेजा गया")
+    return 0
+
+
+def _evening(args) -> int:
+    from grader.course import evening
+
+    return evening(assignments=args.assignment or None, workers=args.workers)
+
+
+def _roster_list(args) -> int:
+    from grader.report import load, table
+
+    people = load().filter(district=args.district, role=args.role).people
+    print(table(people, limit=100000))
+    print(f"{len(people)} participants / प्रतिभागी")
+    return 0
+
+
+def _report(args) -> int:
+    from grader.report import report
+
+    print(report(district=args.district, role=args.role, modules=args.module, html_file=args.html))
+    if args.html:
+        print(f"HTML report written to {args.html} / HTML रिपोर्ट लिखी गई")
     return 0
 
 
@@ -81,9 +106,9 @@ def _progress(args) -> int:
 
 
 def _export(args) -> int:
-    from grader.course import export_grades
+    from grader.export import export_grades
 
-    path = export_grades(to=Path(args.to))
+    path = export_grades(to=Path(args.to), district=args.district, role=args.role, modules=args.module)
     print(f"grades written to {path} / अंक लिखे गए")
     return 0
 
@@ -165,6 +190,13 @@ def _add_ai_commands(sub) -> None:
         p.set_defaults(func=func)
 
 
+def _add_filters(p, *, modules: bool = True) -> None:
+    p.add_argument("--district", help="only this district")
+    p.add_argument("--role", choices=["worker", "leader"], help="only workers or only leaders")
+    if modules:
+        p.add_argument("--module", nargs="+", help="only these assignments (e.g. 03 or 03-writing)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="camp", description="Social Media & AI Camp: course and grading tools"
@@ -184,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = roster.add_parser("import", help="import participants from a CSV (id,name,district,role,phone)")
     p.add_argument("file")
     p.set_defaults(func=_roster_import)
+    p = roster.add_parser("list", help="list participants (id, name, district, role)")
+    _add_filters(p, modules=False)
+    p.set_defaults(func=_roster_list)
 
     p = sub.add_parser("release", help="release assignments to participants (all when none named)")
     p.add_argument("assignments", nargs="*")
@@ -196,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("feedback", _feedback, "generate and return feedback"),
     ):
         p = sub.add_parser(name, help=text)
-        if name == "autograde":
+        if name in ("autograde", "feedback"):
             p.add_argument("assignment", nargs="+", help="one or more assignments, graded in one batch")
         else:
             p.add_argument("assignment")
@@ -214,15 +249,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     export = sub.add_parser("export", help="export data").add_subparsers(dest="what", required=True)
-    p = export.add_parser("grades", help="export grades as CSV")
-    p.add_argument("--to", required=True, help="CSV file to write")
+    p = export.add_parser("grades", help="export grades as CSV (UTF-8 with BOM) or XLSX, by the file's suffix")
+    p.add_argument("--to", required=True, help="file to write: grades.csv or grades.xlsx")
+    _add_filters(p)
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("report", help="the cohort at a glance: completion, scores, who is behind, what is pending")
+    p.add_argument("--html", type=Path, help="also write one self-contained HTML file (charts embedded)")
+    _add_filters(p)
+    p.set_defaults(func=_report)
+
+    p = sub.add_parser("evening", help="the evening round: collect, autograde and return feedback for everything")
+    p.add_argument("assignment", nargs="*", help="assignments (default: all)")
+    p.add_argument("--workers", type=int, default=None, help="parallel graders (default: CPU cores + 1)")
+    p.set_defaults(func=_evening)
     _add_ai_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+
     paths.ensure_tools_on_path()
+    try:  # nbgrader's ORM relationships warn on every gradebook opened; nothing a trainer can act on
+        from sqlalchemy.exc import SAWarning
+
+        warnings.filterwarnings("ignore", category=SAWarning)
+    except ImportError:  # pragma: no cover
+        pass
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -270,3 +270,44 @@ def export_grades(*, to: Path) -> Path:
 
     # a cell starting with = + - @ tab or CR is written as text, never as a live formula
     return write_csv(Path(to), ["id", "name", "district", "role", *assignments, "total"], rows)
+
+
+def evening(*, assignments: list[str] | None = None, workers: int | None = None, out=print) -> int:
+    """The evening round: collect, autograde (one parallel batch) and return feedback for everything submitted.
+
+    Prints one line per step and, at the end, each participant's score per assignment. Returns an exit code
+    (0, or 130 when the grading was interrupted).
+    """
+    from grader import exchange
+    from grader.engine import autograde_batch, summary
+    from grader.report import GRADED, load, table
+
+    names = assignments or assignment_ids()
+    for name in names:
+        _known(name)
+    with_work = []
+    for name in names:
+        collected = exchange.collect(assignment=name)
+        out(collected.summary().splitlines()[-1])
+        for rejection in collected.rejected:
+            out(f"  {rejection}")
+        if submitted_students(assignment=name):
+            with_work.append(name)
+    if not with_work:
+        out("nothing submitted yet / अभी कुछ जमा नहीं हुआ")
+        return 0
+    result = autograde_batch(assignment=with_work, workers=workers, show_progress=False)
+    out(summary(result))
+    if result.interrupted:
+        return 130
+    for name in with_work:
+        done = feedback(assignment=name)
+        out(f"{name}: feedback released to {len(done)} participants / फ़ीडबैक भेजा गया")
+    cohort = load().filter(modules=with_work)
+    s = cohort.status[cohort.status["status"] != "not submitted"].copy()
+    s["score"] = [
+        f"{r.score:g} / {r.max_score:g}" if r.status == GRADED else r.status for r in s.itertuples()
+    ]
+    out("scores / अंक:")
+    out(table(s[["student", "assignment", "score"]].sort_values(["assignment", "student"]), limit=100000))
+    return 0
