@@ -20,6 +20,19 @@ def _close_figures():
     plt.close("all")
 
 
+def test_glossary_lookup_finds_a_term_in_hindi_or_english_and_says_when_nothing_matches():
+    """Does the lesson-00 glossary show every term at first, narrow to "कर्नेल" for "kernel" and for "कर्नेल",
+    and say so in both languages when nothing matches?"""
+    lesson00.glossary_lookup()
+    lookup = shown["glossary_lookup"]
+    assert lookup.table.value.count("<tr>") > 40
+    for word in ("kernel", "कर्नेल"):
+        lookup.box.value = word
+        assert "<b>कर्नेल</b>" in lookup.table.value and "<b>सेल</b>" not in lookup.table.value
+    lookup.box.value = "zzz"
+    assert "कोई शब्द नहीं" in lookup.table.value and "no term found" in lookup.table.value
+
+
 def test_post_counter_turns_red_past_x_limit():
     """Does the lesson-00 counter count as you type, and go red past 280 characters?"""
     lesson00.post_counter()

@@ -1,8 +1,10 @@
-"""Lesson 00's widgets: a post-length counter and a chart with a slider."""
+"""Lesson 00's widgets: a post-length counter, a chart with a slider and the course glossary."""
 
 from __future__ import annotations
 
-from camp import charts, platforms
+from html import escape
+
+from camp import charts, glossary, platforms
 from camp.lessons import panel, wide
 
 DAYS = ["सोम", "मंगल", "बुध", "गुरु", "शुक्र", "शनि", "रवि"]
@@ -58,3 +60,46 @@ def week_chart() -> None:
     slider = w.IntSlider(value=POSTS[-1], min=0, max=8, description="रवि / Sun")
     chart = w.interactive(show_week, sunday=slider)
     panel("week_chart", chart, slider=slider, chart=chart)
+
+
+def glossary_rows(query: str = "") -> list[glossary.Term]:
+    """The glossary's terms whose Hindi, English or definition contains `query` (all of them when empty).
+
+    Example:
+        >>> [t.en for t in glossary_rows("kernel")]
+        ['kernel']
+    """
+    q = query.strip().casefold()
+    return [
+        t for t in glossary.load()
+        if not q or any(q in part.casefold() for part in (t.hi, t.en, t.definition_hi, t.definition_en))
+    ]
+
+
+def glossary_table(query: str = "") -> str:
+    """The matching terms as an HTML table (term, English, plain meaning in Hindi and English)."""
+    rows = glossary_rows(query)
+    if not rows:
+        return "कोई शब्द नहीं मिला; छोटा शब्द लिखकर देखें / no term found; try a shorter word"
+    body = "".join(
+        f"<tr><td><b>{escape(t.hi)}</b></td><td>{escape(t.en)}</td>"
+        f"<td>{escape(t.definition_hi)}<br><i>{escape(t.definition_en)}</i></td></tr>"
+        for t in rows
+    )
+    head = "<tr><th>हिंदी</th><th>English</th><th>मतलब / meaning</th></tr>"
+    return f"<table style='text-align:left'>{head}{body}</table>"
+
+
+def glossary_lookup(query: str = "") -> None:
+    """The course's words (camp/data/glossary.csv): type a Hindi or English word, see its plain meaning."""
+    import ipywidgets as w
+
+    box = w.Text(value=query, description="शब्द / word", placeholder="जैसे: सेल, kernel, पहुँच")
+    table = w.HTML()
+
+    def update(change=None) -> None:
+        table.value = glossary_table(box.value)
+
+    box.observe(update, names="value")
+    update()
+    panel("glossary_lookup", box, table, box=box, table=table)
