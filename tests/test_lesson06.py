@@ -157,6 +157,12 @@ def test_attack_reply_uses_the_record_and_flags_every_unethical_block():
         reply.ticks[bad].value = True
         assert "an ethical reply" not in reply.draft.value and lesson06.BLOCKS[bad][4] in reply.draft.value
         reply.ticks[bad].value = False
+    reply.ticks["invite"].value = True
+    assert "अगले शिविर की तारीख़ हमारे आधिकारिक पेज पर" in reply.draft.value, (
+        "Raisen has no event in the calendar"
+    )
+    reply.where.value = "सीहोर"
+    assert "स्वयंसेवक प्रशिक्षण: अफ़वाह कैसे पहचानें, 2027-02-03" in reply.draft.value, "the calendar's next event"
     reply.where.value = "इंदौर"
     assert "नेत्र जाँच शिविर 12 बार" in reply.draft.value
 

@@ -484,6 +484,21 @@ def record_line(district: str) -> str:
     return ", ".join(parts)
 
 
+def next_event(district: str):
+    """The district's next event in the organisation's calendar (lesson 02's data), or None."""
+    events = data.load("calendar_events")
+    events = events[events["district"] == district].sort_values("date")
+    return None if events.empty else events.iloc[0]
+
+
+def invite_line(district: str) -> str:
+    """An invitation to the district's next event from the calendar, or to watch the page for the next date."""
+    event = next_event(district)
+    if event is None:
+        return "अगले शिविर की तारीख़ हमारे आधिकारिक पेज पर आएगी: आइए और ख़ुद देखिए।"
+    return f"आइए और ख़ुद देखिए: {event['event_hi']}, {event['date']:%Y-%m-%d}, {district}।"
+
+
 def reply_check(blocks) -> tuple[bool, list[tuple[str, str]]]:
     """Whether a reply built from these blocks is ethical, and the problems (Hindi, English) if not."""
     problems = [(f"❌ {BLOCKS[b][0]}: {BLOCKS[b][3]}", f"❌ {BLOCKS[b][1]}: {BLOCKS[b][4]}")
@@ -519,7 +534,7 @@ def attack_reply() -> None:
         if "gap" in chosen:
             lines.append("हाँ, कुछ कार्यक्रम कम हुए; अगले महीने हम उन्हें बढ़ा रहे हैं।")
         if "invite" in chosen:
-            lines.append("अगले शिविर में आइए और ख़ुद देखिए।")
+            lines.append(invite_line(where.value))
         if "rumour" in chosen:
             lines.append("और सबको पता है कि आरोप लगाने वालों ने पैसे लिए हैं।")
         if "insult" in chosen:
