@@ -109,6 +109,9 @@ def init_course(*, release_all: bool = True) -> Path:
     from grader.feedback import install_notebook
 
     install_notebook(home)  # the participant's "my assignments" panel, next to lessons/
+    from grader.report import install_dashboard
+
+    install_dashboard(home)  # the trainer's dashboard, in trainer/
     return home
 
 

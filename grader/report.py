@@ -523,3 +523,103 @@ def report(
     if html_file:
         Path(html_file).write_text(html_report(c), encoding="utf-8")
     return text_report(c)
+
+
+# -- the dashboard (ipywidgets; the notebook in grader/templates calls `dashboard()`) --------------------
+
+DASHBOARD_NAME = "ट्रेनर डैशबोर्ड (trainer dashboard).ipynb"
+
+
+def _html_table(frame: pd.DataFrame, *, limit: int = 200) -> str:
+    if frame.empty:
+        return "<p>(none / कुछ नहीं)</p>"
+    esc = html.escape
+
+    def cell(column: str, value) -> str:
+        text = _fmt(value)
+        if column == "formgrader" and text.startswith("/formgrader/"):
+            return f"<a href='{esc(text)}' target='_blank'>Formgrader ↗</a>"
+        return esc(text)
+
+    head = "".join(f"<th>{esc(str(c))}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{cell(c, v)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
+        for row in frame.head(limit).itertuples(index=False)
+    )
+    more = f"<p>… {len(frame) - limit} more / और</p>" if len(frame) > limit else ""
+    return f"<table class='camp-report'><tr>{head}</tr>{rows}</table>{more}"
+
+
+def dashboard(cohort: Cohort | None = None):
+    """The trainer's dashboard: filters (district, role, module) over tabs of the report's views and charts.
+
+    Returns the ipywidgets box (a notebook shows it when it is the cell's last value).
+    """
+    import ipywidgets as w
+
+    full = cohort or load()
+    any_ = "— सभी / all —"
+    district = w.Dropdown(options=[any_, *sorted(d for d in full.people["district"].unique() if d)],
+                          description="ज़िला / District", style={"description_width": "initial"})
+    role = w.Dropdown(options=[any_, "worker", "leader"], description="भूमिका / Role",
+                      style={"description_width": "initial"})
+    modules = w.SelectMultiple(options=list(full.assignments["assignment"]), rows=4,
+                               description="मॉड्यूल / Modules", style={"description_width": "initial"})
+    refresh = w.Button(description="↻ फिर से पढ़ें / Reload", layout=w.Layout(width="auto"))
+    head = w.HTML()
+    tabs = w.Tab()
+    style = w.HTML("<style>.camp-report td,.camp-report th{border:1px solid #ccc;padding:2px 6px;"
+                   "font-size:12px}.camp-report{border-collapse:collapse}</style>")
+
+    def draw(current: Cohort) -> None:
+        c = current.filter(district=None if district.value == any_ else district.value,
+                           role=None if role.value == any_ else role.value, modules=list(modules.value) or None)
+        o = overview(c)
+        head.value = "<b>" + " · ".join(f"{k.replace('_', ' ')}: {v}" for k, v in o.items()) + "</b>"
+        figs = {key: png_base64(fig) for key, fig in charts(c).items()}
+        pages, titles = [], []
+        for key, hi, en, view in SECTIONS:
+            parts = []
+            if key in figs:
+                parts.append(w.Image(value=base64.b64decode(figs[key]), format="png", layout=w.Layout(max_width="720px")))
+            parts.append(w.HTML(_html_table(view(c))))
+            pages.append(w.VBox(parts))
+            titles.append(f"{hi} / {en.split(' (')[0]}")
+        tabs.children = pages
+        for i, title in enumerate(titles):
+            tabs.set_title(i, title)
+
+    state = {"cohort": full}
+
+    def redraw(_change=None) -> None:
+        draw(state["cohort"])
+
+    def reload(_button=None) -> None:
+        state["cohort"] = load()
+        redraw()
+
+    for control in (district, role, modules):
+        control.observe(redraw, names="value")
+    refresh.on_click(reload)
+    draw(full)
+    return w.VBox([style, w.HBox([district, role, modules, refresh]), head, tabs])
+
+
+def install_dashboard(home: Path | None = None) -> Path:
+    """Put the trainer's dashboard notebook in `<camp>/trainer/` (again only when its cells changed)."""
+    import os
+
+    import nbformat
+
+    target = Path(home or paths.home()) / "trainer" / DASHBOARD_NAME
+    ours = nbformat.read(Path(__file__).parent / "templates" / "trainer-dashboard.ipynb", as_version=4)
+    try:
+        if [c.source for c in nbformat.read(target, as_version=4).cells] == [c.source for c in ours.cells]:
+            return target
+    except (OSError, ValueError):
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    nbformat.write(ours, tmp)
+    os.replace(tmp, target)
+    return target

@@ -207,3 +207,31 @@ def test_report_charts_use_the_devanagari_font(camp):
     assert "Devanagari" in font
     for fig in figs.values():
         report.png_base64(fig)
+
+
+@pytest.mark.slow
+def test_dashboard_notebook_runs_headless(camp):
+    """Does the installed dashboard notebook run in a real kernel, with its tabs, charts and no error?"""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from camp import paths
+    from grader import report
+
+    truth, _ = camp
+    path = report.install_dashboard(paths.home())
+    assert path.parent.name == "trainer"
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[1].metadata["jupyter"]["source_hidden"]
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    outputs = nb.cells[1].outputs
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    state = nb.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
+    models = [m["model_name"] for m in state.values()]
+    assert models.count("ImageModel") == 3
+    titles = next(m["state"]["titles"] for m in state.values() if m["model_name"] == "TabModel")
+    assert any("Hardest items" in t for t in titles) and any("पीछे" in t for t in titles)
+    html_text = " ".join(m["state"].get("value", "") for m in state.values() if m["model_name"] == "HTMLModel")
+    assert f"participants: {len(truth.people)}" in html_text
+    assert "/formgrader/submissions/" in html_text
