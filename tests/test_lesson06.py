@@ -125,6 +125,9 @@ def test_claims_chart_colours_each_bar_by_its_decision():
     assert "दावे" in ax.get_title()
     colours = {matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches}
     assert {"#b3261e", "#555555", "#b7791f", "#9bc59d"} <= colours
+    notes = [text.get_text() for text in ax.texts]
+    assert notes.count("आज जवाब / reply today") == 5 and notes.count("पहले जाँच / check first") == 2
+    assert notes.count("जवाब जा चुका / reply sent") == 2
 
 
 def test_report_router_only_names_pib_for_central_claims_and_cvigil_for_mcc():

@@ -344,8 +344,14 @@ def claim_log() -> None:
           sent=sent, note=note, log=log)  # fmt: skip
 
 
+TRUE_COLOUR = "#9bc59d"
+LEGEND = {"ignore": "अनदेखा / ignore", "prebunk": "प्रीबंक / prebunk", "debunk": "खंडन / debunk"}
+TODAY_NOTES = {"reply": "आज जवाब / reply today", "check": "पहले जाँच / check first"}
+
+
 def claims_chart() -> None:
-    """A bar chart of the practice log: how many groups each claim reached, coloured by the decision."""
+    """A bar chart of the practice log: how many groups each claim reached, coloured by the decision, with what
+    each claim needs today written beside its bar."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
@@ -354,12 +360,17 @@ def claims_chart() -> None:
     fig = charts.bar(labels, list(log["groups"]), horizontal=True,
                      title="दावे कितने ग्रुप तक पहुँचे, और फ़ैसला / How far each claim spread, and the decision",
                      xlabel="ग्रुप जिनमें दावा दिखा / groups where the claim was seen")  # fmt: skip
+    ax = fig.axes[0]
+    ax.set_xlim(0, log["groups"].max() * 1.45)  # room for the notes beside the longest bars
     colours = {k: c for k, (_, _, c) in DECISIONS.items()}
-    for bar, (key, status) in zip(fig.axes[0].patches, zip(log["decision"], log["status"])):
-        bar.set_color("#9bc59d" if status == "true" else colours[key])
-    handles = [Patch(color=c, label=DECISIONS[k][0]) for k, c in colours.items()]
-    handles.append(Patch(color="#9bc59d", label="सच (जवाब नहीं) / true (no reply)"))
-    fig.axes[0].legend(handles=handles, fontsize=8, loc="lower right")
+    for bar, r in zip(ax.patches, log.itertuples()):
+        bar.set_color(TRUE_COLOUR if r.status == "true" else colours[r.decision])
+        note = TODAY_NOTES.get(r.today) or ("जवाब जा चुका / reply sent" if _text(r.reply_sent) else "")
+        if note:
+            ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, note, va="center", fontsize=7)
+    handles = [Patch(color=colours[k], label=label) for k, label in LEGEND.items()]
+    handles.append(Patch(color=TRUE_COLOUR, label="सच: जवाब नहीं / true: no reply"))
+    ax.legend(handles=handles, fontsize=8, loc="lower right")
     plt.show()
 
 
