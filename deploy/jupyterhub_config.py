@@ -1,0 +1,13 @@
+# JupyterHub for a whole camp on one server: participants and trainers as real Unix users (PAM, the
+# first-login codes of `camp roster import --create-accounts`), one local process per user, nbgrader's
+# exchange shared in /srv/camp/exchange. Every setting is made in grader/hub.py (`configure`), so the
+# try-out (`camp hub`), TLJH (deploy/tljh-setup.sh) and the end-to-end test use the same ones.
+#
+#   sudo CAMP_HUB_ROOT=/srv/camp .venv/bin/jupyterhub -f deploy/jupyterhub_config.py
+#
+# Environment: CAMP_HUB_ROOT (/srv/camp), CAMP_HUB_IP (127.0.0.1), CAMP_HUB_PORT (8000),
+# CAMP_HUB_TRAINERS_GROUP (camp-trainers), CAMP_HUB_PARTICIPANTS_GROUP (camp-participants).
+from grader.hub import configure
+
+c = get_config()  # noqa: F821 (JupyterHub provides it)
+configure(c)
