@@ -18,12 +18,12 @@ from functools import cache
 
 from camp.lang import CampError
 
-#: The tokenizers the camp can count with: name -> (Hindi label, English label).
-ENCODINGS: dict[str, tuple[str, str]] = {
-    "cl100k_base": ("GPT-4 / GPT-3.5 (पुराना, 2023)", "GPT-4 / GPT-3.5 (older, 2023)"),
-    "o200k_base": ("GPT-4o / GPT-4o-mini (नया, 2024)", "GPT-4o / GPT-4o-mini (newer, 2024)"),
-    "llama3": ("Llama 3 (Meta; खुला मॉडल)", "Llama 3 (Meta; open model)"),
-    "qwen3": ("Qwen 2.5 / 3 (खुला मॉडल)", "Qwen 2.5 / 3 (open model)"),
+#: The tokenizers the camp can count with: name -> (the models that use it, a note in Hindi, in English).
+ENCODINGS: dict[str, tuple[str, str, str]] = {
+    "cl100k_base": ("GPT-4 / GPT-3.5", "पुराना, 2023", "older, 2023"),
+    "o200k_base": ("GPT-4o / GPT-4o-mini", "नया, 2024", "newer, 2024"),
+    "llama3": ("Llama 3", "Meta का खुला मॉडल", "Meta's open model"),
+    "qwen3": ("Qwen 2.5 / 3", "खुला मॉडल", "open model"),
 }
 DEFAULT = "o200k_base"
 #: Model names (lower case, start of the name) and the tokenizer they use.
@@ -106,8 +106,8 @@ class Comparison:
 
     @property
     def label(self) -> str:
-        hi, en = ENCODINGS[self.encoding]
-        return f"{hi} / {en}"
+        models, hi, en = ENCODINGS[self.encoding]
+        return f"{models} ({hi} / {en})"
 
 
 def compare(hi_text: str, en_text: str, encodings: tuple[str, ...] = tuple(ENCODINGS)) -> list[Comparison]:

@@ -343,7 +343,7 @@ def tokens_html(hi: str, en: str, *, messages: int, price: float) -> str:
         rupees_hi = tokens.cost(c.hi_tokens, messages=messages, rupees_per_million=price)
         rupees_en = tokens.cost(c.en_tokens, messages=messages, rupees_per_million=price)
         rows += (
-            f"<tr><td>{c.label}</td><td>{c.hi_tokens}</td><td>{c.en_tokens}</td><td>×{c.ratio:.2f}</td>"
+            f"<tr><td>{c.label}</td><td>{c.hi_tokens}</td><td>{c.en_tokens}</td><td>{f'×{c.ratio:.2f}' if c.en_tokens else '—'}</td>"
             f"<td>₹{rupees_hi:,.2f}</td><td>₹{rupees_en:,.2f}</td></tr>"
         )
     cut = " | ".join(html.escape(p) for p in tokens.pieces(hi, "cl100k_base")[:24])
@@ -390,7 +390,7 @@ def token_chart(key: str = "invite"):
     import matplotlib.pyplot as plt
 
     rows = tokens.compare(text(key)["hi"], text(key)["en"])
-    labels = [tokens.ENCODINGS[r.encoding][0].split(" (")[0] for r in rows]
+    labels = [tokens.ENCODINGS[r.encoding][0] for r in rows]
     x = range(len(rows))
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     bars_hi = ax.bar([i - 0.2 for i in x], [r.hi_tokens for r in rows], 0.4, label="हिंदी में", color="#e07b00")
