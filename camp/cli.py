@@ -28,14 +28,35 @@ def _course_init(args) -> int:
 def _roster_import(args) -> int:
     from grader.roster import import_roster
 
-    report = import_roster(file=Path(args.file))
+    codes = None
+    if args.create_accounts:  # the hub (grader/hub.py): a Unix account and a first-login code per participant
+        from grader.hub import import_with_accounts
+
+        report, codes = import_with_accounts(file=Path(args.file))
+    else:
+        report = import_roster(file=Path(args.file))
     for error in report.errors:
         print(error, file=sys.stderr)
     print(
         f"roster: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.errors)} rejected"
     )
+    if codes is not None:  # printed once, for the trainer's slips; never written to a file or a log
+        from grader.hub import codes_table
+        from grader.roster import load
+
+        print(f"accounts: {len(codes)} created / नए खाते" + (":\n" + codes_table(codes, load()) if codes else ""))
     return 1 if report.errors else 0
+
+
+def _hub(args) -> int:
+    from grader import hub
+
+    if not hub.user_exists(args.trainer):
+        code = hub.create_account(args.trainer, group=hub.Settings.from_env().trainers_group)
+        print(f"trainer account {args.trainer}: first-login code {code} / ट्रेनर का पहला कोड")
+    hub.run_hub(lead_trainer=args.trainer, port=args.port)
+    return 0
 
 
 def _release(args) -> int:
@@ -209,12 +230,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ip", default="localhost")
     p.set_defaults(func=_lab)
 
+    p = sub.add_parser("hub", help="the camp server: JupyterHub on 127.0.0.1 with real accounts (root; deploy/)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--trainer", required=True, help="the lead trainer's account (created when missing)")
+    p.set_defaults(func=_hub)
+
     course = sub.add_parser("course", help="course set-up").add_subparsers(dest="action", required=True)
     course.add_parser("init", help="create or update the camp folder").set_defaults(func=_course_init)
 
     roster = sub.add_parser("roster", help="participants").add_subparsers(dest="action", required=True)
     p = roster.add_parser("import", help="import participants from a CSV (id,name,district,role,phone)")
     p.add_argument("file")
+    p.add_argument("--create-accounts", action="store_true",
+                   help="on the camp server (root): a Unix account per participant, first-login codes printed")
     p.set_defaults(func=_roster_import)
     p = roster.add_parser("list", help="list participants (id, name, district, role)")
     _add_filters(p, modules=False)

@@ -405,9 +405,42 @@ def ensure_proxy() -> Path:
     return found
 
 
-def configure(c, *, settings: Settings | None = None) -> None:
-    """Fill JupyterHub's config `c` for one server (deploy/jupyterhub_config.py calls this)."""
+def configure(c, *, settings: Settings | None = None, network: bool = True) -> None:
+    """Fill JupyterHub's config `c` for one server (deploy/jupyterhub_config.py calls this).
+
+    `network=False` (TLJH) leaves the address, proxy and hub database to the distribution and sets only
+    who may log in, who is a trainer and how each user's server starts.
+    """
     settings = settings or Settings.from_env()
+    if network:
+        _network(c, settings)
+    # Real Unix accounts, real passwords (the first-login codes): PAM. Who may log in: the two groups, read
+    # at each login, so accounts made by `camp roster import --create-accounts` work without a restart.
+    c.JupyterHub.authenticator_class = "pam"
+    c.PAMAuthenticator.allowed_groups = {settings.trainers_group, settings.participants_group}
+    c.PAMAuthenticator.open_sessions = False
+    c.Authenticator.admin_users = set()  # trainers grade in their own server; nobody administers the hub from a browser
+    c.JupyterHub.load_groups = {settings.trainers_group: {"users": sorted(members(settings.trainers_group))}}
+    c.JupyterHub.spawner_class = "localprocess"
+    # The participants' Python (TLJH: /opt/tljh/user/bin/python); it needs this project installed.
+    python = os.environ.get("CAMP_HUB_USER_PYTHON") or sys.executable
+    c.Spawner.cmd = [python, "-m", "grader.hub", "singleuser"]
+    c.Spawner.default_url = f"/lab/tree/{START_LESSON}"
+    c.Spawner.environment = settings.env()
+    c.Spawner.start_timeout = 120
+    c.Spawner.http_timeout = 120
+    c.JupyterHub.shutdown_on_logout = False
+    if os.environ.get("CAMP_HUB_SERVICE_TOKEN"):  # the end-to-end test's (or an operator's) API client
+        c.JupyterHub.services = [{"name": "camp-admin", "api_token": os.environ["CAMP_HUB_SERVICE_TOKEN"]}]
+        c.JupyterHub.load_roles = [{
+            "name": "camp-admin",
+            "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "read:groups"],
+            "services": ["camp-admin"],
+        }]
+
+
+def _network(c, settings: Settings) -> None:
+    """Loopback address and ports, the hub's database and secret in <root>/hub, the npm proxy."""
     state = Path(os.environ.get("CAMP_HUB_STATE") or settings.state)
     c.JupyterHub.ip = os.environ.get("CAMP_HUB_IP", "127.0.0.1")
     c.JupyterHub.port = int(os.environ.get("CAMP_HUB_PORT", "8000"))
@@ -422,27 +455,6 @@ def configure(c, *, settings: Settings | None = None) -> None:
     proxy = proxy_command()
     if proxy:
         c.ConfigurableHTTPProxy.command = [str(proxy)]
-    # Real Unix accounts, real passwords (the first-login codes): PAM. Who may log in: the two groups, read
-    # at each login, so accounts made by `camp roster import --create-accounts` work without a restart.
-    c.JupyterHub.authenticator_class = "pam"
-    c.PAMAuthenticator.allowed_groups = {settings.trainers_group, settings.participants_group}
-    c.PAMAuthenticator.open_sessions = False
-    c.Authenticator.admin_users = set()  # trainers grade in their own server; nobody administers the hub from a browser
-    c.JupyterHub.load_groups = {settings.trainers_group: {"users": sorted(members(settings.trainers_group))}}
-    c.JupyterHub.spawner_class = "localprocess"
-    c.Spawner.cmd = [sys.executable, "-m", "grader.hub", "singleuser"]
-    c.Spawner.default_url = f"/lab/tree/{START_LESSON}"
-    c.Spawner.environment = settings.env()
-    c.Spawner.start_timeout = 120
-    c.Spawner.http_timeout = 120
-    c.JupyterHub.shutdown_on_logout = False
-    if os.environ.get("CAMP_HUB_SERVICE_TOKEN"):  # the end-to-end test's (or an operator's) API client
-        c.JupyterHub.services = [{"name": "camp-admin", "api_token": os.environ["CAMP_HUB_SERVICE_TOKEN"]}]
-        c.JupyterHub.load_roles = [{
-            "name": "camp-admin",
-            "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "read:groups"],
-            "services": ["camp-admin"],
-        }]
 
 
 def deploy_dir() -> Path:
@@ -479,11 +491,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser = argparse.ArgumentParser(prog="python -m grader.hub")
     sub = parser.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("trainer-init")
+    p = sub.add_parser("trainer-init", help="(as the lead trainer) prepare the course folder")
     p.add_argument("--release-all", action="store_true")
+    sub.add_parser("participant-init", help="(as the participant) their camp folder in $CAMP_HOME (Kubernetes)")
+    p = sub.add_parser("setup", help="(root) groups, exchange and course folder; the lead trainer's account")
+    p.add_argument("--trainer", required=True)
     args = parser.parse_args(argv)
-    if args.cmd == "trainer-init":
-        init_trainer_home(release_all=args.release_all)
+    try:
+        if args.cmd == "trainer-init":
+            init_trainer_home(release_all=args.release_all)
+        elif args.cmd == "participant-init":
+            prepare_participant(paths.home(), Settings.from_env())
+        elif args.cmd == "setup":
+            settings = Settings.from_env()
+            if not user_exists(args.trainer):
+                code = create_account(args.trainer, group=settings.trainers_group, comment="trainer")
+                print(f"trainer account {args.trainer}: first-login code {code} / ट्रेनर का पहला कोड")
+            setup(lead_trainer=args.trainer, settings=settings)
+            print(f"camp ready in {settings.root} / कैंप तैयार है")
+    except CampError as exc:
+        print(f"error: {exc.en} / {exc.hi}", file=sys.stderr)
+        return 1
     return 0
 
 
