@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 SOURCES = lessons.lesson_sources()
 HINDI = [p for p in SOURCES if p.name.endswith(".hi.md")]
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\([^)]*\)")
 
 
 def _id(path: Path) -> str:
@@ -266,6 +267,68 @@ def test_quiz_bank_holds_a_well_formed_bilingual_quiz_for_every_lesson():
             assert not values or not quiz.is_right(q, next(v for v in values if v not in right))
     ids = [q.id for items in quiz.bank().values() for q in items]
     assert len(ids) == len(set(ids))
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers a text states (Devanagari digits read as ASCII, "2,000" as "2000"), links left out."""
+    text = re.sub(r"https?://\S+", "", text).translate(str.maketrans("०१२३४५६७८९", "0123456789"))
+    text = re.sub(r"\b(a|per|one) million\b", "1000000", text)
+    text = re.sub(r"(\d+)\s*(लाख|lakh|million|करोड़|crore)",
+                  lambda m: str(int(m[1]) * {"लाख": 10**5, "lakh": 10**5, "million": 10**6}.get(m[2], 10**7)), text)
+    return sorted(n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text))
+
+
+def _twin_problems(hi: str, en: str, where: str) -> list[str]:
+    """How a Hindi text and its English twin disagree: a missing language, different numbers, or an option
+    letter ((ख), (b)) that names no lettered option."""
+    problems = []
+    english_prose = QUOTED.sub("", en)  # Hindi quoted in English ("रक्तदान, महादान") is fine
+    if not DEVANAGARI.search(hi) or not re.search("[A-Za-z]{2}", en) or DEVANAGARI.search(english_prose):
+        problems.append(f"{where}: not Hindi / English")
+    if _numbers(hi) != _numbers(en):
+        problems.append(f"{where}: numbers differ: {_numbers(hi)} / {_numbers(en)}")
+    if re.search(r"\((?:क|ख|ग|घ|ङ)\)|\((?:a|b|c|d|e)\)", hi + " " + en):
+        problems.append(f"{where}: cites an option by a letter the options do not show")
+    return problems
+
+
+def test_quiz_texts_are_twins():
+    """Does every quiz explanation say the same in Hindi and English (same numbers), without citing option
+    letters the participant never sees, and is every option bilingual or language-free (#tags, numbers)?"""
+    from camp import quiz
+
+    problems = []
+    for items in quiz.bank().values():
+        for q in items:
+            problems += _twin_problems(q.explain_hi, q.explain_en, q.id)
+            label_hi, _, label_en = q.label.partition(" / ")
+            problems += [p for p in _twin_problems(label_hi, label_en, f"{q.id} label") if "letter" not in p]
+            for text, _value in q.options:
+                if DEVANAGARI.search(text) and " / " not in text and not text.startswith("#"):
+                    problems.append(f"{q.id}: option {text!r} has no English")
+    assert problems == []
+
+
+def test_rubrics_are_twins():
+    """Does every rubric criterion of every assignment ask the same in Hindi and English (both present, same
+    numbers), so a participant reading either gets the same demand?"""
+    problems = []
+    for path in sorted((REPO / "assignments").glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            rubric = cell["metadata"].get("camp", {}).get("rubric")
+            for c in (rubric or {}).get("criteria", []):
+                hi, en = c.get("hi", ""), c.get("en", "")
+                problems += [p for p in _twin_problems(hi, en, f"{path.stem} {c.get('id')}") if "letter" not in p]
+    assert problems == []
+
+
+def test_the_twin_checks_fail_on_a_diverging_pair():
+    """Would a quiz explanation citing "(ख)", an English rubric line with another number, or a Hindi-only
+    criterion be caught?"""
+    assert _twin_problems("(ख) में संख्या 50 है।", "(b) has the number 50.", "q")[0].endswith("do not show")
+    assert "numbers differ" in _twin_problems("शाम 6 से 11 बजे", "evening 18–23", "c")[0]
+    assert "not Hindi / English" in _twin_problems("नाम से संबोधन", "नाम से संबोधन", "c")[0]
+    assert _twin_problems("शाम 6 से 11 बजे (2,000 लोग)", "evening 6–11 p.m. (2000 people)", "c") == []
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=_id)
