@@ -282,6 +282,9 @@ for name, path in [("inbound", {str(inbound)!r}), ("alice_home", {str(Path(hub.p
 stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime())
 forged = os.path.join({str(inbound)!r}, "{alice}+{ASSIGNMENT}+" + stamp + "+forged")
 shutil.copytree(os.path.expanduser("~/camp/my-work/{ASSIGNMENT}"), forged)
+# his own submission, dated a year ahead (a forged time)
+ahead = os.path.join({str(inbound)!r}, "{bob}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+ahead")
+shutil.copytree(os.path.expanduser("~/camp/my-work/{ASSIGNMENT}"), ahead)
 print(results)
 """)
     assert probe == "{'inbound': 'denied', 'alice_home': 'denied', 'course': 'denied'}"
@@ -292,6 +295,7 @@ print(results)
     assert "ownership checked" in collected
     assert re.search(rf"rejected: {alice}\+{ASSIGNMENT}\+.*\+forged: claims to be {alice}'s but is owned by {bob}",
                      collected), collected
+    assert re.search(rf"rejected: {bob}\+{ASSIGNMENT}\+2099-01-01 .*\+ahead: the timestamp .* is in the future", collected)
     assert "collected 3 submissions" in collected
     submitted = camp.settings.course_home / "course" / "submitted"
     assert json.loads((submitted / alice / ASSIGNMENT / "answers.json").read_text("utf-8"))["answers"].keys() == \
