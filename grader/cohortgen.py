@@ -106,7 +106,7 @@ def _submission(rng, truth, db, api, student, assignment, notebook, cells, writt
     folder = paths.course_root() / "submitted" / pid / name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "answers.json").write_text(
-        json.dumps({"answers": {k: {"value": v} for k, v in answers.items()}}, ensure_ascii=False), encoding="utf-8"
+        json.dumps({"format": 1, "answers": {k: {"value": v} for k, v in answers.items()}}, ensure_ascii=False), encoding="utf-8"
     )
     if state == "collected":  # collected, not yet autograded: no gradebook row
         return

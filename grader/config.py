@@ -59,7 +59,7 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
                 "nbconvert.preprocessors.ClearMetadataPreprocessor",
                 "nbgrader.preprocessors.LimitOutput",
                 "grader.sanitize.SafeHTML",  # participants' markdown and outputs as safe HTML (Formgrader view)
-                "nbgrader.preprocessors.SaveAutoGrades",
+                "grader.keepgrades.KeepManualGrades",  # SaveAutoGrades that keeps a finished grade of an unchanged answer
                 "nbgrader.preprocessors.AssignLatePenalties",
                 "nbgrader.preprocessors.CheckCellMetadata",
             ],

@@ -40,6 +40,16 @@ def load() -> dict[str, dict[str, str]]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def split_name(name: str) -> tuple[str, str]:
+    """(first, last) for nbgrader, whose Formgrader shows "last, first": the last word is the last name.
+
+        >>> split_name("रेखा देवी शर्मा"), split_name("Asha")
+        (('रेखा देवी', 'शर्मा'), ('', 'Asha'))
+    """
+    words = name.split()
+    return (" ".join(words[:-1]), words[-1]) if words else ("", "")
+
+
 def _row_problem(row: dict[str, str]) -> str | None:
     if not _ID.match(row["id"]):
         return f"id '{row['id']}' must be letters, digits, '.', '_' or '-' / आईडी में केवल अक्षर, अंक, . _ - हों"
@@ -82,6 +92,7 @@ def import_roster(*, file: Path) -> ImportReport:
     people = load()
     paths.ensure_tools_on_path()
     paths.course_root().mkdir(parents=True, exist_ok=True)
+    first_line: dict[str, int] = {}
     with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
         for line, raw in enumerate(reader, start=2):
             row = {
@@ -92,17 +103,23 @@ def import_roster(*, file: Path) -> ImportReport:
             row = {f: row.get(f, "") for f in FIELDS}
             row["role"] = ROLES.get(row["role"].lower(), row["role"]) if row["role"] else ""
             problem = _row_problem(row)
+            if not problem and row["id"] in first_line:
+                problem = (f"id '{row['id']}' already on line {first_line[row['id']]}; this row is not imported "
+                           f"/ यह आईडी पंक्ति {first_line[row['id']]} में पहले से है, यह पंक्ति नहीं ली गई")
             if problem:
                 report.errors.append(f"{file.name} line {line}: {problem}")
                 continue
+            first_line[row["id"]] = line
             person = {k: row[k] for k in FIELDS[1:]}
+            first, last = split_name(row["name"])
             if people.get(row["id"]) == person:
                 report.unchanged += 1
+                gb.update_or_create_student(row["id"], first_name=first, last_name=last, email=None)
                 continue
             report.updated += row["id"] in people
             report.added += row["id"] not in people
             people[row["id"]] = person
-            gb.update_or_create_student(row["id"], first_name=row["name"], last_name="", email=None)
+            gb.update_or_create_student(row["id"], first_name=first, last_name=last, email=None)
     roster_path().parent.mkdir(parents=True, exist_ok=True)
     roster_path().write_text(json.dumps(people, ensure_ascii=False, indent=1), encoding="utf-8")
     return report

@@ -40,6 +40,7 @@ def test_trainer_commands_work_without_the_venv_on_path(fresh_home, tmp_path):
         result = run(*args, home=fresh_home)
         assert result.returncode == 0, (args, result.stderr)
         assert "Traceback" not in result.stderr and "SAWarning" not in result.stderr, (args, result.stderr)
+    assert (fresh_home / "trainer" / "ट्रेनर डैशबोर्ड (trainer dashboard).ipynb").exists()
     assert next(csv.reader((tmp_path / "g.csv").open(encoding="utf-8-sig")))[:4] == ["id", "name", "district", "role"]
 
 

@@ -235,3 +235,164 @@ def test_dashboard_notebook_runs_headless(camp):
     html_text = " ".join(m["state"].get("value", "") for m in state.values() if m["model_name"] == "HTMLModel")
     assert f"participants: {len(truth.people)}" in html_text
     assert "/formgrader/submissions/" in html_text
+
+
+# -- the trainer's day mends -------------------------------------------------------------------------------
+
+
+def _written_cell(text: str):
+    from nbformat import v4
+
+    cell = v4.new_code_cell("answers.long_text('q7_post')\n# " + text)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "grade_id": "q7_post",
+                                 "points": 4, "schema_version": 3}
+    return cell
+
+
+def _autograde_once(text: str) -> None:
+    from nbformat import v4
+
+    from camp import paths
+    from grader.keepgrades import KeepManualGrades
+
+    nb = v4.new_notebook(cells=[_written_cell(text)])
+    resources = {"nbgrader": {"notebook": "nb", "assignment": "a1", "student": "s1", "db_url": paths.db_url()}}
+    KeepManualGrades().preprocess(nb, resources)
+
+
+def _grade():
+    from nbgrader.api import Gradebook
+
+    from camp import paths
+
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        g = gb.find_grade("q7_post", "nb", "a1", "s1")
+        return g.manual_score, g.needs_manual_grade
+
+
+def _trainer_grades(score: float) -> None:
+    from nbgrader.api import Gradebook
+
+    from camp import paths
+
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        g = gb.find_grade("q7_post", "nb", "a1", "s1")
+        g.manual_score, g.needs_manual_grade = score, False  # what the Formgrader does
+        gb.db.commit()
+
+
+def test_a_resubmission_keeps_a_finished_manual_grade_of_an_unchanged_answer(fresh_home):
+    """Unchanged written answer: the trainer's grade stays final; a changed one is re-opened (nbgrader's rule)."""
+    from nbgrader.api import Gradebook
+
+    from camp import paths
+
+    paths.ensure_tools_on_path()
+    paths.course_root().mkdir(parents=True)
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        gb.add_assignment("a1")
+        gb.add_notebook("nb", "a1")
+        gb.add_grade_cell("q7_post", "nb", "a1", max_score=4, cell_type="code")
+        gb.add_solution_cell("q7_post", "nb", "a1")
+        gb.add_student("s1")
+        gb.add_submission("a1", "s1")
+    _autograde_once("नमस्ते, स्वागत है")
+    assert _grade() == (None, True)  # waits for the trainer
+    _trainer_grades(3)
+    _autograde_once("नमस्ते, स्वागत है")  # resubmitted, answer unchanged
+    assert _grade() == (3, False)
+    _autograde_once("नमस्ते, स्वागत है! नया नियम")  # the answer changed: the trainer looks again
+    assert _grade() == (3, True)
+    _autograde_once("नमस्ते, स्वागत है! नया नियम")  # not re-graded yet: stays open
+    assert _grade() == (3, True)
+    _trainer_grades(4)
+    _autograde_once("नमस्ते, स्वागत है! नया नियम")
+    assert _grade() == (4, False)
+
+
+def test_roster_duplicate_ids_are_reported_and_names_split(fresh_home, tmp_path):
+    """A repeated id is named by line and not imported; the Formgrader's "last, first" has no empty part."""
+    from nbgrader.api import Gradebook
+
+    from camp import paths
+    from camp.cli import main
+    from grader.roster import import_roster, load
+
+    paths.course_root().mkdir(parents=True)
+    csv_file = tmp_path / "roster.csv"
+    csv_file.write_text(
+        "id,name,district,role,phone\np1,रेखा शर्मा,भोपाल,worker,\np2,Asha,इंदौर,leader,\np1,रेखा वर्मा,सागर,worker,\n",
+        encoding="utf-8",
+    )
+    report = import_roster(file=csv_file)
+    assert report.added == 2 and report.updated == 0
+    assert len(report.errors) == 1 and "line 4" in report.errors[0] and "line 2" in report.errors[0]
+    assert load()["p1"]["name"] == "रेखा शर्मा"
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        shown = {s.id: f"{s.last_name}, {s.first_name}" for s in gb.students}
+    assert shown == {"p1": "शर्मा, रेखा", "p2": "Asha, "}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["roster", "list", "--district", "इंदौर"]) == 0
+    assert "Asha" in out.getvalue() and "रेखा" not in out.getvalue() and "1 participants" in out.getvalue()
+
+
+def test_feedback_and_evening_take_several_assignments():
+    from camp.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["feedback", "00-start-here", "01-landscape"]).assignment == ["00-start-here", "01-landscape"]
+    assert parser.parse_args(["evening"]).assignment == []
+
+
+@pytest.mark.slow
+def test_evening_grades_and_returns_everything_with_scores(grader, course_home):
+    """`camp evening`: collected submissions are autograded, feedback returned, and each score printed."""
+    import json
+
+    import nbformat
+    from conftest import answer_fixture, release_notebook
+
+    from grader.course import evening
+
+    name = "00-start-here"
+    right = dict(answer_fixture(name)["widget_answers"])
+    written = "q7_welcome_post"
+    nb = release_notebook(course_home, name)
+    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+              for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+
+    def saved(answers):
+        return {"answers.json": json.dumps({"format": 1, "answers": {q: {"value": v} for q, v in answers.items()}},
+                                           ensure_ascii=False),
+                "submission_secret.txt": "evening-test-secret"}  # what nbgrader's submit leaves beside it
+
+    quick = grader.submit(name, nbformat.from_dict(nb), saved({q: v for q, v in right.items() if q != written}))
+    full = grader.submit(name, nbformat.from_dict(nb), saved(right))
+    lines = []
+    assert evening(assignments=[name], out=lines.append) == 0
+    text = "\n".join(str(line) for line in lines)
+    assert f"{name}: feedback released" in text and "graded 2" in text
+    for student in (quick, full):  # the written answer waits for the trainer
+        assert re.search(rf"{student}\s+{name}\s+manual grading pending", text), text
+    assert (course_home / "course" / "feedback" / quick / name / f"{name}.html").exists()
+
+    from nbgrader.api import Gradebook
+
+    from camp import paths
+    from grader.engine import autograde_batch
+
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:  # the trainer grades it, as the Formgrader does
+        g = gb.find_grade(written, name, name, quick)
+        g.manual_score, g.needs_manual_grade = 3.0, False
+        gb.db.commit()
+    # resubmitted unchanged and graded again: the trainer's grade stays final (nbgrader alone re-opens it)
+    autograde_batch(assignment=name, students=[quick], force=True, show_progress=False)
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        g = gb.find_grade(written, name, name, quick)
+        assert (g.manual_score, g.needs_manual_grade) == (3.0, False)
+    lines.clear()
+    assert evening(assignments=[name], out=lines.append) == 0
+    text = "\n".join(str(line) for line in lines)
+    auto = sum(v for k, v in points.items() if k != written)
+    assert re.search(rf"{quick}\s+{name}\s+{auto + 3:g} / {sum(points.values()):g}", text), text
