@@ -61,10 +61,24 @@ def participant_entries(entries: list[Entry]) -> dict[str, list[Entry]]:
     return found
 
 
-def share(domain: str = "jupyterlab") -> tuple[int, int]:
-    """(translated, total) participant-visible messages of one domain."""
-    _, entries = read_po(MESSAGES / f"{domain}.po")
-    visible = [e for group in participant_entries(entries).values() for e in group]
+OTHER_DOMAINS = "other extensions in the Lab (Notebook 7's switcher, jupytext, widgets)"
+
+
+def all_groups() -> dict[str, list[Entry]]:
+    """Participant-visible messages by area: JupyterLab's by AREAS, the other domains' (their .po files beside
+    jupyterlab.po) apart from their Settings Editor texts."""
+    _, entries = read_po(MESSAGES / "jupyterlab.po")
+    groups = participant_entries(entries)
+    groups[OTHER_DOMAINS] = [
+        e for po in sorted(MESSAGES.glob("*.po")) if po.stem != "jupyterlab"
+        for e in read_po(po)[1] if e.context not in SKIPPED_CONTEXTS
+    ]
+    return groups
+
+
+def share() -> tuple[int, int]:
+    """(translated, total) participant-visible messages, every domain."""
+    visible = [e for group in all_groups().values() for e in group]
     return sum(e.translated for e in visible), len(visible)
 
 
@@ -73,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--missing", action="store_true", help="list the participant-visible strings in English")
     args = parser.parse_args(argv)
     _, entries = read_po(MESSAGES / "jupyterlab.po")
-    groups = participant_entries(entries)
-    width = max(len(area) for area in AREAS)
+    groups = all_groups()
+    width = max(len(area) for area in groups)
     print("JupyterLab in Hindi (hi_IN): participant-visible strings translated")
     for area, group in groups.items():
         done = sum(e.translated for e in group)
