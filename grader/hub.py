@@ -582,3 +582,97 @@ def import_with_accounts(*, file: Path, settings: Settings | None = None):
     report = roster.ImportReport(**fields)
     report.errors += problems
     return report, codes
+
+
+# -- PostgreSQL: several trainers grading at once --------------------------------------------------------
+def masked(url: str) -> str:
+    """A database URL with its password replaced by *** (safe to print or log)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 (not a URL: show nothing of it)
+        return "<database url>"
+
+
+def _engine_url(url: str) -> str:
+    """postgresql://… means psycopg 3 (the `[postgres]` extra); other URLs are used as given."""
+    return "postgresql+psycopg://" + url[len("postgresql://"):] if url.startswith("postgresql://") else url
+
+
+def gradebook_census(url: str) -> dict:
+    """What a gradebook holds: rows per table, and every submission's score and the sum of all scores."""
+    from nbgrader.api import Base, Gradebook
+    from sqlalchemy import create_engine, func, select
+
+    engine = create_engine(_engine_url(url))
+    try:
+        with engine.connect() as conn:
+            rows = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in Base.metadata.sorted_tables}
+    finally:
+        engine.dispose()
+    scores = {}
+    with Gradebook(_engine_url(url), paths.COURSE_ID) as gb:
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                scores[f"{submission.student.id}/{assignment.name}"] = round(float(submission.score), 6)
+    return {"rows": rows, "scores": scores, "total": round(sum(scores.values()), 6)}
+
+
+def migrate_gradebook(*, to: str, source: str | None = None) -> dict:
+    """Copy the camp's gradebook (default: the SQLite one) into an empty database at `to`, row for row.
+
+    The target's schema is nbgrader's own (its Gradebook creates it); every table is copied in foreign-key
+    order in one transaction; then both are counted (rows per table, every submission's score, the total)
+    and any difference stops with an error. A backup of the SQLite file is taken first. Returns the census.
+    """
+    import sqlite3
+    from datetime import datetime
+
+    from nbgrader.api import Base, Gradebook
+    from sqlalchemy import create_engine, func, inspect, select
+
+    paths.ensure_tools_on_path()
+    if source is None:
+        db = paths.gradebook_path()
+        if not db.is_file():
+            raise CampError(f"gradebook नहीं मिला: {db}", f"no SQLite gradebook at {db}")
+        source = f"sqlite:///{db}?timeout=60"
+        backups = paths.home() / "backups"
+        backups.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(db, timeout=60) as live, sqlite3.connect(
+                backups / f"gradebook-before-migrate-{datetime.now():%Y%m%d-%H%M%S}.db") as copy:
+            live.backup(copy)  # a consistent copy even while someone writes
+    before = gradebook_census(source)
+    src, dst = create_engine(_engine_url(source)), create_engine(_engine_url(to))
+    try:
+        with dst.connect() as conn:
+            existing = set(inspect(conn).get_table_names())
+            filled = [t.name for t in Base.metadata.sorted_tables if t.name in existing
+                      and conn.execute(select(func.count()).select_from(t)).scalar_one()]
+        if filled:
+            raise CampError(
+                "लक्ष्य डेटाबेस खाली नहीं है; कुछ नहीं बदला",
+                f"the target database is not empty ({', '.join(filled)}); nothing was copied",
+            )
+        with Gradebook(_engine_url(to), paths.COURSE_ID):
+            pass  # nbgrader creates its tables and stamps its alembic version (and adds the course's row)
+        with src.connect() as read, dst.begin() as write:
+            for table in reversed(Base.metadata.sorted_tables):
+                write.execute(table.delete())  # only the course row nbgrader just added: copied below as it was
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(r._mapping) for r in read.execute(select(table))]
+                if rows:
+                    write.execute(table.insert(), rows)
+    finally:
+        src.dispose()
+        dst.dispose()
+    after = gradebook_census(to)
+    if after != before:
+        raise CampError(
+            "स्थानांतरण के बाद गिनती मेल नहीं खाती",
+            f"the copy differs from the original: before {before['rows']} total {before['total']}, "
+            f"after {after['rows']} total {after['total']}",
+        )
+    return after
