@@ -110,6 +110,27 @@ def _roster_list(args) -> int:
     return 0
 
 
+def _certificates(args) -> int:
+    from grader.certificates import issue
+
+    outcome = issue(out=Path(args.out), min_score=args.min_score, modules=args.modules)
+    print(outcome.summary())
+    print(f"certificates in {args.out} / प्रमाण पत्र")
+    return 0
+
+
+def _verify(args) -> int:
+    from grader.certificates import verify
+
+    record = verify(args.code)
+    if record is None:
+        raise CampError(f"कोड {args.code} इस कैंप का सही प्रमाण पत्र नहीं है",
+                        f"code {args.code} is not a valid certificate of this camp")
+    print(f"valid / सही: {record['name']} ({record['id']}, {record['role']}, {record['district']}), "
+          f"{', '.join(record['modules'])}, {record['percent']:g}%, {record['date']}")
+    return 0
+
+
 def _report(args) -> int:
     from grader.report import report
 
@@ -286,6 +307,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", type=Path, help="also write one self-contained HTML file (charts embedded)")
     _add_filters(p)
     p.set_defaults(func=_report)
+
+    p = sub.add_parser("certificates", help="one bilingual PDF certificate per qualifying participant")
+    p.add_argument("--out", required=True, help="folder for the PDFs")
+    p.add_argument("--min-score", type=float, default=60.0, help="minimum average percentage (default 60)")
+    p.add_argument("--modules", nargs="+", help="modules required (default: all)")
+    p.set_defaults(func=_certificates)
+    p = sub.add_parser("verify", help="check a certificate's verification code (offline)")
+    p.add_argument("code")
+    p.set_defaults(func=_verify)
 
     p = sub.add_parser("evening", help="the evening round: collect, autograde and return feedback for everything")
     p.add_argument("assignment", nargs="*", help="assignments (default: all)")
