@@ -377,6 +377,21 @@ def _devanagari(text: str) -> bool:
     return any("\u0900" <= ch <= "\u097f" for ch in text)
 
 
+def _context_menu(page) -> list[str]:
+    menu = page.locator(".lm-Menu.jp-ThemedContainer, .lm-Menu").last
+    menu.wait_for()
+    return [nfc(t.strip()) for t in menu.locator(".lm-Menu-itemLabel").all_text_contents() if t.strip()]
+
+
+#: English that may stay: product names, the kernel's own help links (ipykernel's), nbgrader's own items.
+ENGLISH_NAMES = re.compile(r"^(Jupytext|(Python|IPython|NumPy|SciPy|Matplotlib|SymPy|pandas) Reference|.*[Aa]ssignment.*)$")
+
+
+def _english_only_names(items: list[str]) -> None:
+    english = [item for item in items if not _devanagari(item) and not ENGLISH_NAMES.match(item)]
+    assert english == [], english
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_click_away(server, page, tmp_path):
@@ -424,9 +439,7 @@ def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_cli
     every = [item for items in seen.values() for item in items]
     english = [item for item in every if not _devanagari(item)]
     print(f"menu items in Hindi: {len(every) - len(english)} / {len(every)}; English: {english}")
-    # Only names stay English: the jupytext product and the kernel's own help links (from ipykernel, not the Lab).
-    kernel_links = re.compile(r"^(Python|IPython|NumPy|SciPy|Matplotlib|SymPy|pandas) Reference$")
-    assert [item for item in english if item != "Jupytext" and not kernel_links.match(item)] == []
+    _english_only_names(english)  # only names stay English (jupytext, the kernel's own help links)
     # A dialog: Kernel → Restart Kernel… asks in Hindi; cancelled.
     _open_menu(page, "कर्नेल")
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^कर्नेल फिर से शुरू करें…$")).click()
@@ -435,6 +448,28 @@ def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_cli
     expect(box.locator(".jp-mod-reject")).to_have_text("रद्द करें")
     _shot(page, tmp_path, "restart-dialog")
     box.locator(".jp-mod-reject").click()
+    # Context menus: a cell's and a file's (right click) read Hindi.
+    page.locator(".jp-NotebookPanel .jp-Cell .jp-InputPrompt").first.click(button="right")
+    items = _context_menu(page)
+    assert {nfc(i) for i in ["सेल काटें", "सेल कॉपी करें", "सेल मिटाएँ", "सेल बाँटें"]} <= set(items), items
+    _english_only_names(items)
+    page.keyboard.press("Escape")
+    page.locator(".jp-DirListing-item", has_text=notebook).first.click(button="right")
+    items = _context_menu(page)
+    assert {nfc(i) for i in ["खोलें", "नाम बदलें", "रद्दी में डालें", "काटें", "कॉपी करें", "डाउनलोड करें"]} <= set(items), items
+    _english_only_names(items)
+    _shot(page, tmp_path, "file-context-menu")
+    page.keyboard.press("Escape")
+    # The launcher: its sections and cards.
+    _open_menu(page, "फ़ाइल")
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^नया लॉन्चर$")).click()
+    launcher = page.locator(".jp-Launcher-body").last
+    expect(launcher).to_be_visible()
+    sections = [nfc(s.strip()) for s in launcher.locator(".jp-Launcher-sectionTitle").all_text_contents()]
+    assert {nfc("नोटबुक"), nfc("कंसोल"), nfc("अन्य")} <= set(sections), sections
+    cards = [nfc(s.strip()) for s in launcher.locator(".jp-LauncherCard-label").all_text_contents()]
+    assert {nfc("टर्मिनल"), nfc("टेक्स्ट फ़ाइल"), nfc("मार्कडाउन फ़ाइल"), nfc("Python फ़ाइल")} <= set(cards), cards
+    _shot(page, tmp_path, "launcher")
     # Settings → Language lists हिन्दी and English; English is one click (and a confirmation) away.
     _open_menu(page, "सेटिंग्स")
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^भाषा$")).click()
