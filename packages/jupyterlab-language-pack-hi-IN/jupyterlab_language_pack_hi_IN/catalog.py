@@ -124,10 +124,14 @@ def to_json(domain: str, entries: list[Entry]) -> dict:
 
 def write_mo(path: Path, domain: str, entries: list[Entry]) -> None:
     """The compiled catalogue gettext reads on the server (schema strings: menus, settings)."""
+    from datetime import datetime, timezone
+
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo as babel_write_mo
 
-    catalog = Catalog(locale=LOCALE, domain=domain, charset="utf-8")
+    fixed = datetime(2026, 1, 1, tzinfo=timezone.utc)  # the same .mo from the same .po (no churn in git)
+    catalog = Catalog(locale=LOCALE, domain=domain, charset="utf-8", creation_date=fixed, revision_date=fixed,
+                      fuzzy=False)
     for e in entries:
         if e.translated:
             msgid = (e.msgid, e.plural) if e.plural is not None else e.msgid
