@@ -284,6 +284,26 @@ def test_camp_lab_selects_hindi_once_and_keeps_the_participants_choice(tmp_path,
     assert lab.select_language(locale="xx_YY", force=True) is None  # no pack, no setting
 
 
+def test_camp_lab_command_selects_hindi_before_starting_jupyterlab(tmp_path, monkeypatch):
+    """`camp lab` (lab.start_lab) writes the setting, then replaces itself with JupyterLab."""
+    import grader.course
+
+    class Started(Exception):
+        pass
+
+    def fake_exec(program, args, env):
+        raise Started(env["JUPYTERLAB_SETTINGS_DIR"])
+
+    monkeypatch.setenv("CAMP_HOME", str(tmp_path))
+    monkeypatch.setattr(grader.course, "init_course", lambda: None)  # the course itself is tested elsewhere
+    monkeypatch.setattr(os, "execvpe", fake_exec)
+    with pytest.raises(Started) as started:
+        lab.start_lab(port=8999)
+    settings = Path(str(started.value)) / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    assert settings == _language_setting(tmp_path)
+    assert json.loads(settings.read_text(encoding="utf-8")) == {"locale": "hi_IN"}
+
+
 # ------------------------------------------------------------------------------------------- real server
 
 
