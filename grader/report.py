@@ -623,3 +623,79 @@ def install_dashboard(home: Path | None = None) -> Path:
     nbformat.write(ours, tmp)
     os.replace(tmp, target)
     return target
+
+
+# -- benchmark: `python -m grader.report --bench` ----------------------------------------------------------
+
+
+def bench(*, participants: int = 500, assignments: int = 11, out=print) -> dict[str, float]:
+    """Time report, exports, dashboard (and certificates when present) on a generated gradebook, and
+    `nbgrader export` on the same gradebook. Runs in a temporary camp folder; returns {what: seconds}."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from grader import cohortgen, export
+
+    times: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="camp-bench-") as tmp:
+        old = os.environ.get("CAMP_HOME")
+        os.environ["CAMP_HOME"] = tmp
+        try:
+            start = time.perf_counter()
+            cohortgen.generate(participants=participants, assignments=assignments, items=8)
+            times["generate gradebook (not timed by the issue)"] = time.perf_counter() - start
+            steps = {
+                "camp report (terminal)": lambda: report(),
+                "camp report --html": lambda: report(html_file=Path(tmp) / "report.html"),
+                "camp export grades --to grades.csv": lambda: export.export_grades(to=Path(tmp) / "g.csv"),
+                "camp export grades --to grades.xlsx": lambda: export.export_grades(to=Path(tmp) / "g.xlsx"),
+                "dashboard first view (load + widgets + charts)": lambda: dashboard(),
+            }
+            try:
+                from grader import certificates
+
+                steps["camp certificates (all qualifying)"] = lambda: certificates.issue(out=Path(tmp) / "certs")
+            except ImportError:
+                pass
+            for name, step in steps.items():
+                start = time.perf_counter()
+                result = step()
+                times[name] = time.perf_counter() - start
+                if hasattr(result, "issued"):
+                    out(f"certificates: {len(result.issued)} issued, {len(result.not_qualified)} not qualified")
+            cmd = [sys.executable, "-m", "nbgrader", "export", f"--CourseDirectory.root={paths.course_root()}",
+                   f"--CourseDirectory.db_url={paths.db_url()}", f"--CourseDirectory.course_id={paths.COURSE_ID}",
+                   f"--CsvExportPlugin.to={Path(tmp) / 'nbgrader.csv'}"]
+            start = time.perf_counter()
+            done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
+            times["nbgrader export (its own CSV, same gradebook)"] = time.perf_counter() - start
+            if done.returncode:
+                out(f"nbgrader export failed: {done.stderr.strip().splitlines()[-1:]}")
+        finally:
+            if old is None:
+                os.environ.pop("CAMP_HOME", None)
+            else:
+                os.environ["CAMP_HOME"] = old
+    out(f"gradebook: {participants} participants × {assignments} assignments")
+    for name, seconds in times.items():
+        out(f"  {name:<52} {seconds:6.2f} s")
+    return times
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m grader.report", description=__doc__.splitlines()[0])
+    parser.add_argument("--bench", action="store_true", help="time report, exports and dashboard (required)")
+    parser.add_argument("--participants", type=int, default=500)
+    parser.add_argument("--assignments", type=int, default=11)
+    args = parser.parse_args()
+    if not args.bench:
+        parser.error("use --bench (the report itself is `camp report`)")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    bench(participants=args.participants, assignments=args.assignments)

@@ -396,3 +396,18 @@ def test_evening_grades_and_returns_everything_with_scores(grader, course_home):
     text = "\n".join(str(line) for line in lines)
     auto = sum(v for k, v in points.items() if k != written)
     assert re.search(rf"{quick}\s+{name}\s+{auto + 3:g} / {sum(points.values()):g}", text), text
+
+
+@pytest.mark.slow
+def test_bench_runs_on_a_small_gradebook(tmp_path, monkeypatch):
+    """`python -m grader.report --bench` prints a time for each step (figures, not a timed assertion)."""
+    from grader import report
+
+    monkeypatch.setenv("CAMP_HOME", str(tmp_path / "unused"))
+    lines = []
+    times = report.bench(participants=6, assignments=2, out=lines.append)
+    for step in ("camp report (terminal)", "camp export grades --to grades.xlsx", "dashboard first view",
+                 "camp certificates", "nbgrader export"):
+        assert any(k.startswith(step) for k in times), step
+    assert "nbgrader export failed" not in "\n".join(lines)
+    assert not (tmp_path / "unused").exists()  # the generated camp lived in its own temporary folder
