@@ -336,6 +336,7 @@ def server(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("browser")  # one worker starts this module's Lab, beside the other browser tests
 def test_jupyter_lab_lists_and_serves_hindi(server):
     base, _, _ = server
     status, body = http_get(base + "/lab/api/translations", TOKEN)
@@ -414,6 +415,7 @@ def _english_only_names(items: list[str]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
+@pytest.mark.xdist_group("browser")
 def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_click_away(server, page, tmp_path):
     from playwright.sync_api import expect
 
