@@ -6,25 +6,33 @@ BIN    := $(VENV)/bin
 PORT   ?= 8888
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test bench lint setup clean-state system-deps screenshots
+.PHONY: lab test bench lint setup clean-state system-deps screenshots lang-coverage
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The Hindi language pack for JupyterLab (its own small package; `camp lab` selects it for participants).
+LANGPACK := packages/jupyterlab-language-pack-hi-IN
+
+$(STAMP): pyproject.toml $(LANGPACK)/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e $(LANGPACK)
 	@touch $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/camp lab --port $(PORT)
 
-# System packages the tests use: Debian's Chromium (browser test) and bubblewrap (the grading sandbox).
+# System packages the tests use: Debian's Chromium (browser test), bubblewrap (the grading sandbox), acl and npm
+# (tests/test_hub.py: setfacl lets the test's users reach the venv's Python; npm installs configurable-http-proxy),
+# postgresql (tests/test_postgres.py starts its own server on loopback; Debian's service is not used).
 # Installed here when missing, as root with apt-get (as in CI); elsewhere the browser test is skipped and
 # the sandbox runs in its weak mode, each saying why.
 system-deps:
 	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	command -v setfacl >/dev/null || missing="$$missing acl"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
@@ -38,6 +46,10 @@ lint: $(STAMP)
 	$(BIN)/python -m ruff check camp grader tests
 	$(BIN)/python -m ruff format --check camp grader tests
 
+# Share of the participant-visible JupyterLab strings (menus, dialogs, toolbar …) that are in Hindi.
+lang-coverage: $(STAMP)
+	$(BIN)/python -m jupyterlab_language_pack_hi_IN.coverage
+
 bench: $(STAMP)
 	$(BIN)/python -m grader.bench $(BENCH_ARGS)
 
@@ -46,7 +58,7 @@ bench: $(STAMP)
 screenshots: $(STAMP) system-deps
 	@fc-list :charset=2705 | grep -q . || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-color-emoji; } || echo "no emoji font: ✅ ❌ show as boxes"
-	CAMP_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_loop_browser.py -q -p no:cacheprovider
+	CAMP_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_loop_browser.py tests/test_language_pack.py -q -p no:cacheprovider
 
 clean-state:
 	rm -rf .camp
