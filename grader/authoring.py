@@ -84,7 +84,6 @@ class Assignment:
         if unit:
             args.append(f"unit={json.dumps(unit, ensure_ascii=False)}")
         self.code(f"answers.{widget}({', '.join(args)})", grade_id=f"{grade_id}_widget")
-        self.nb.cells[-1].metadata["jupyter"] = {"source_hidden": True}  # she sees the widget, not its code
         hint = code_hint or "कोड से उत्तर देना चाहें तो None की जगह लिखें / to answer in code, replace None"
         lines = [f"# (वैकल्पिक / optional) {hint}"]
         if code_setup:
@@ -104,7 +103,6 @@ class Assignment:
         )
         cell = new_code_cell(source)
         cell.metadata.update(_meta(f"{grade_id}_test", grade=True, solution=False, locked=True, points=points))
-        cell.metadata["jupyter"] = {"source_hidden": True}  # only its one status line shows
         self._add(cell)
 
     def free_text(
