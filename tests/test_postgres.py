@@ -107,7 +107,7 @@ def postgres():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _graded_camp(home: Path, students: dict[str, dict]) -> None:
+def _graded_camp(home: Path, students: dict[str, dict], *, grade: bool = True) -> None:
     """Roster, release and an autograded submission per student, in the camp at `home` (its gradebook as set)."""
     import nbformat
 
@@ -127,7 +127,8 @@ def _graded_camp(home: Path, students: dict[str, dict]) -> None:
         (folder / "answers.json").write_text(json.dumps({"format": 1, "answers": {
             k: {"value": v, "saved": "2026-12-02T10:00:00+00:00"} for k, v in values.items()}}), encoding="utf-8")
         (folder / "timestamp.txt").write_text("2026-12-02 10:00:00.000000 UTC", encoding="utf-8")
-    assert course.autograde(assignment=ASSIGNMENT) == {s: "graded" for s in students}
+    if grade:
+        assert course.autograde(assignment=ASSIGNMENT) == {s: "graded" for s in students}
 
 
 RIGHT = FIXTURE["widget_answers"]
@@ -174,3 +175,62 @@ def test_db_migrate_moves_a_sqlite_camp_without_loss(postgres, tmp_path, monkeyp
     assert again.returncode == 1 and "not empty" in again.stderr
     assert postgres.password not in again.stdout + again.stderr
     assert hub.gradebook_census(url) == before, "a refused second copy changes nothing"
+
+
+TRAINER = f"""
+import sys
+from nbgrader.api import Gradebook
+url, kind, students = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+with Gradebook(url, "camp") as gb:
+    for round in range(3):
+        for student in students:
+            nb = gb.find_submission_notebook("{ASSIGNMENT}", "{ASSIGNMENT}", student)
+            if kind == "scores":
+                for grade in nb.grades:
+                    if not grade.name.endswith("_test"):
+                        grade.manual_score = 1 + round
+            else:
+                for comment in nb.comments:
+                    comment.manual_comment = f"round {{round}} for {{student}}"
+            gb.db.commit()
+"""
+
+
+def test_two_trainers_and_an_autograde_batch_write_at_once(postgres, tmp_path, monkeypatch):
+    """One trainer scores written answers, another writes comments, while a batch grades others: nothing lost."""
+    from grader import course, hub
+
+    url = hub._engine_url(postgres.url(postgres.new_database()))
+    home = tmp_path / "camp"
+    monkeypatch.setenv("CAMP_HOME", str(home))
+    monkeypatch.setenv("CAMP_DB_URL", url)
+    early = {f"early{i}": RIGHT for i in range(3)}
+    late = {f"late{i}": RIGHT for i in range(3)}
+    _graded_camp(home, {**early, **late}, grade=False)
+    assert course.autograde(assignment=ASSIGNMENT, students=sorted(early)) == {s: "graded" for s in early}
+
+    env = {**os.environ, "CAMP_HOME": str(home), "CAMP_DB_URL": url}
+    # The batch: nbgrader's own autograde of three more submissions, in its own process (grader.course).
+    grade = f"from grader.course import autograde; print(autograde(assignment={ASSIGNMENT!r}, students={sorted(late)!r}))"
+    batch = subprocess.Popen([sys.executable, "-c", grade], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    trainers = [subprocess.Popen([sys.executable, "-c", TRAINER, url, kind, ",".join(sorted(early))], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for kind in ("scores", "comments")]
+    outputs = []
+    for proc in (batch, *trainers):
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err[-2000:]
+        outputs.append(out)
+    assert outputs[0].strip() == repr({s: "graded" for s in sorted(late)}), outputs[0]
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(url, "camp") as gb:
+        for student in early:
+            nb = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+            written = [g.manual_score for g in nb.grades if not g.name.endswith("_test")]
+            assert written and all(score == 3 for score in written), (student, written)
+            assert all(c.manual_comment == f"round 2 for {student}" for c in nb.comments)
+        for student in late:
+            assert gb.find_submission(ASSIGNMENT, student).score == 6.0
