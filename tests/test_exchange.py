@@ -299,7 +299,7 @@ def camp(prepared, monkeypatch):
 
 def test_stock_nbgrader_collect_copies_symlink_targets_and_camp_collect_refuses(camp):
     """With the defence off (nbgrader's own collect), the roster and source notebook arrive; with it, nothing."""
-    from grader import course, exchange
+    from grader import exchange
 
     people = write_roster({MALLORY: "Mallory"})
     name = folder_name(MALLORY, stamp(-timedelta(minutes=1)))
@@ -308,7 +308,14 @@ def test_stock_nbgrader_collect_copies_symlink_targets_and_camp_collect_refuses(
     (folder / f"{A}.ipynb").symlink_to(paths.course_root() / "source" / A / f"{A}.ipynb")
     (folder / "people.json").symlink_to(paths.home() / "roster.json")
 
-    stock = course._api().collect(A, update=True)  # nbgrader's own collect: the defence off
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from grader.config import traitlets_config
+
+    cfg = traitlets_config()  # the camp's settings with nbgrader's own collect: the defence off
+    cfg.ExchangeFactory.collect = "nbgrader.exchange.default.collect.ExchangeCollect"
+    stock = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg).collect(A, update=True)
     assert stock["success"], stock
     loot = submitted(MALLORY)
     assert not (loot / "people.json").is_symlink()
