@@ -59,6 +59,18 @@ def _hub(args) -> int:
     return 0
 
 
+def _db_migrate(args) -> int:
+    from grader.hub import masked, migrate_gradebook
+
+    census = migrate_gradebook(to=args.to)
+    rows = ", ".join(f"{k} {v}" for k, v in census["rows"].items() if v)
+    print(f"copied to {masked(args.to)}: {rows}; {len(census['scores'])} submissions, total score "
+          f"{census['total']:g} (same before and after) / सब कुछ कॉपी हुआ")
+    print("now set CAMP_DB_URL=postgresql+psycopg://… (this URL, psycopg's driver) for every trainer and the "
+          "Formgrader / अब CAMP_DB_URL लगाएँ")
+    return 0
+
+
 def _release(args) -> int:
     from grader.course import release
 
@@ -255,6 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--trainer", required=True, help="the lead trainer's account (created when missing)")
     p.set_defaults(func=_hub)
+
+    db = sub.add_parser("db", help="the gradebook database").add_subparsers(dest="action", required=True)
+    p = db.add_parser("migrate", help="copy the SQLite gradebook into an empty PostgreSQL database, checked")
+    p.add_argument("--to", required=True, help="postgresql://user:password@host:port/database")
+    p.set_defaults(func=_db_migrate)
 
     course = sub.add_parser("course", help="course set-up").add_subparsers(dest="action", required=True)
     course.add_parser("init", help="create or update the camp folder").set_defaults(func=_course_init)
