@@ -1,9 +1,18 @@
-"""`make bench`: serial `nbgrader autograde` against `camp autograde`, on the same synthetic submissions.
+"""`make bench`: `nbgrader autograde "*"` against `camp autograde`, both run as a trainer runs them.
 
-Builds N honest submissions of the real assignments (answered through the widgets, a mix of right and wrong
-answers from tests/fixtures/assignments) in a temporary course, grades them once with nbgrader's own command
-line and once with the engine, checks that every score and every autograded notebook agree, and prints one
-figure a line, ending with the speedup. Timings are ratios measured in the same run, never assertions.
+Builds N honest submissions of the real assignments in a temporary course (answered through the widgets in real
+kernels, a mix of right and typically wrong answers from grader/data/answers), then, for each repetition, grades
+two fresh copies of that course: one with nbgrader's own command line (`nbgrader autograde "*"`: one process for
+every submission, with the camp's nbgrader configuration, hidden tests judged as in the engine), one with
+`camp autograde` (all assignments in one batch). The order alternates between repetitions. Each run is timed
+from outside (wall clock), with the CPU time of everything it started (its own cgroup's `cpuacct.usage` where
+the bench may create one, else a sampled process tree) and what the rest of the machine used meanwhile.
+It checks that both graded every submission with the same scores and the same autograded notebooks, and
+prints where the engine's time went per notebook (from its per-submission markers). Timings are printed,
+never asserted.
+
+    make bench                        # 120 notebooks, 3 repetitions
+    make bench BENCH_ARGS="-n 300 -r 1"
 """
 
 from __future__ import annotations
@@ -12,41 +21,52 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-
-def _fixtures() -> dict[str, dict]:
-    from camp import paths
-
-    folder = paths.SOURCE_ROOT / "tests" / "fixtures" / "assignments"
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+#: Answers for the synthetic submissions: per assignment the right widget answers and typical wrong ones.
+ANSWERS = Path(__file__).parent / "data" / "answers"
 
 
-def build_submissions(n: int) -> list[tuple[str, str]]:
-    """N submissions spread over the assignments that have answer fixtures; returns (assignment, student)."""
+def answer_data() -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(ANSWERS.glob("*.json"))}
+
+
+def build_submissions(n: int, assignments: list[str] | None = None) -> list[tuple[str, str]]:
+    """N submissions spread over the assignments that have answer data; returns (assignment, student)."""
     from camp import paths
     from grader.authoring import answer_with_widgets
     from grader.course import assignment_ids
 
-    fixtures = {a: f for a, f in _fixtures().items() if a in assignment_ids()}
+    known = assignment_ids()
+    data = {a: f for a, f in answer_data().items() if a in known and (not assignments or a in assignments)}
     variants: dict[str, list[Path]] = {}
     scratch = paths.home() / "bench-variants"
-    for assignment, fixture in fixtures.items():
+    from nbclient.exceptions import CellExecutionError
+
+    for assignment, answers in data.items():
         release = nbformat.read(paths.course_root() / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-        cases = [fixture["widget_answers"]] + [{**fixture["widget_answers"], **w["answers"]} for w in fixture["wrong"]]
+        cases = [answers["widget_answers"]] + [{**answers["widget_answers"], **w["answers"]} for w in answers["wrong"]]
         variants[assignment] = []
-        for k, answers in enumerate(cases):
-            folder = scratch / assignment / f"v{k}"
-            nb = answer_with_widgets(release, answers, folder)
-            nbformat.write(nb, folder / f"{assignment}.ipynb")
-            variants[assignment].append(folder)
+        try:
+            for k, case in enumerate(cases):
+                folder = scratch / assignment / f"v{k}"
+                nb = answer_with_widgets(release, case, folder)
+                nbformat.write(nb, folder / f"{assignment}.ipynb")
+                variants[assignment].append(folder)
+        except CellExecutionError as exc:  # the assignment changed since its answers were written
+            print(f"skipped {assignment}: {ANSWERS.name}/{assignment}.json no longer fits it "
+                  f"({str(exc).strip().splitlines()[-1][:120]})", flush=True)
+            del variants[assignment]
     jobs = []
     names = sorted(variants)
     for i in range(n):
@@ -60,13 +80,21 @@ def build_submissions(n: int) -> list[tuple[str, str]]:
     return jobs
 
 
-def _scores() -> dict[tuple[str, str, str], float | None]:
+def _course(home: Path | None) -> Path:
+    from camp import paths
+
+    return paths.course_root() if home is None else Path(home) / "course"
+
+
+def _scores(home: Path | None = None) -> dict[tuple[str, str, str], float | None]:
+    """Every autograded score in a camp's gradebook: (assignment, participant, grade cell) -> score."""
     from nbgrader.api import Gradebook
 
     from camp import paths
 
+    url = paths.db_url() if home is None else f"sqlite:///{_course(home) / 'gradebook.db'}?timeout=60"
     found = {}
-    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+    with Gradebook(url, paths.COURSE_ID) as gb:
         for assignment in gb.assignments:
             for submission in assignment.submissions:
                 for nb in submission.notebooks:
@@ -113,107 +141,265 @@ def _normalised(path: Path) -> dict:
     return nb
 
 
-def _snapshot() -> dict[str, dict]:
-    from camp import paths
-
-    root = paths.course_root() / "autograded"
+def _snapshot(home: Path | None = None) -> dict[str, dict]:
+    root = _course(home) / "autograded"
     return {str(p.relative_to(root)): _normalised(p) for p in sorted(root.glob("*/*/*.ipynb"))}
 
 
-class PeakMemory:
-    """Peak proportional set size (PSS) of this process and all its descendants, sampled every 0.1 s."""
+# -- measuring a command from outside ----------------------------------------------------------------------------
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy since boot (all cores, from /proc/stat)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return 0.0
+    ticks = [int(f) for f in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class _TreeSampler:
+    """CPU seconds of a process and its descendants, sampled every 50 ms (used when no cgroup can be made).
+
+    Approximate: what a process uses in its last 50 ms before it exits is missed.
+    """
 
     def __init__(self):
-        self.peak = 0
+        self.seen: dict[tuple[int, float], float] = {}
         self._stop = threading.Event()
+        self.pid: int | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _tree(self) -> list[int]:
-        from grader.zygote import descendants
-
-        return [os.getpid(), *descendants(os.getpid())]
-
-    def _pss(self, pid: int) -> int:
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-        except OSError:
-            pass
-        return 0
-
     def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, sum(self._pss(p) for p in self._tree()))
-            self._stop.wait(0.1)
+        import psutil
 
-    def __enter__(self):
+        while not self._stop.wait(0.05):
+            try:
+                root = psutil.Process(self.pid)
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            for proc in procs:
+                try:
+                    times = proc.cpu_times()
+                    self.seen[(proc.pid, proc.create_time())] = times.user + times.system
+                except psutil.Error:
+                    pass
+
+    def start(self, pid: int) -> None:
+        self.pid = pid
         self._thread.start()
-        return self
 
-    def __exit__(self, *exc):
+    def stop(self) -> float:
         self._stop.set()
         self._thread.join()
+        return sum(self.seen.values())
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float | None
+    others: float  # CPU seconds the rest of the machine used meanwhile
+    how: str
+    output: str
+
+    def utilisation(self, cores: int) -> str:
+        return "n/a" if self.cpu is None else f"{100 * self.cpu / self.wall / cores:.0f}%"
+
+
+def run_measured(cmd: list[str], *, cwd: Path, env: dict[str, str]) -> Run:
+    """Run a command to its end; wall time, CPU time of everything it started, the machine's other load."""
+    group = None
+    if CPUACCT.is_dir() and os.access(CPUACCT, os.W_OK):
+        group = CPUACCT / "camp-bench" / uuid.uuid4().hex[:12]
+        try:
+            group.mkdir(parents=True)
+        except OSError:
+            group = None
+
+    def join_group() -> None:
+        if group is not None:
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+
+    sampler = None
+    if group is None:
+        try:
+            import psutil  # noqa: F401
+
+            sampler = _TreeSampler()
+        except ImportError:
+            pass
+    busy0, t0 = _machine_busy(), time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=join_group)
+    if sampler is not None:
+        sampler.start(proc.pid)
+    output, _ = proc.communicate()
+    wall, busy = time.monotonic() - t0, _machine_busy() - busy0
+    if group is not None:
+        cpu, how = int((group / "cpuacct.usage").read_text()) / 1e9, "cgroup cpuacct"
+        try:
+            group.rmdir()
+        except OSError:
+            pass
+    elif sampler is not None:
+        cpu, how = sampler.stop(), "sampled process tree (approximate)"
+    else:
+        cpu, how = None, "not measured"
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])} … failed ({proc.returncode}):\n{output[-3000:]}")
+    return Run(wall=wall, cpu=cpu, others=max(0.0, busy - (cpu or 0.0)), how=how, output=output)
+
+
+# -- the benchmark -----------------------------------------------------------------------------------------------
+def _copy_course(template: Path, dest: Path) -> dict[str, str]:
+    """A fresh copy of the prepared course with its own configuration; returns the environment to grade it."""
+    from grader import config, lab
+
+    shutil.copytree(template, dest, symlinks=True, ignore=shutil.ignore_patterns("bench-variants"))
+    before = os.environ.get("CAMP_HOME")
+    os.environ["CAMP_HOME"] = str(dest)
+    try:
+        config.write()  # nbgrader_config.py names the course root and the gradebook: this copy's own
+        return lab.lab_env()
+    finally:
+        os.environ["CAMP_HOME"] = before or ""
+
+
+def _nbgrader(home: Path, env: dict[str, str], assignments: list[str], workers: int | None) -> Run:
+    return run_measured([sys.executable, "-m", "nbgrader", "autograde", "*"], cwd=home / "course", env=env)
+
+
+def _engine(home: Path, env: dict[str, str], assignments: list[str], workers: int | None) -> Run:
+    cmd = [str(Path(sys.executable).parent / "camp"), "autograde", *assignments]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    return run_measured(cmd, cwd=home / "course", env=env)
+
+
+def _graded(home: Path) -> set[tuple[str, str]]:
+    return {(a, s) for a, s, _ in _scores(home)}
+
+
+def _breakdown(home: Path) -> dict[str, list[float]]:
+    phases: dict[str, list[float]] = {}
+    for marker in sorted((home / "engine").glob("*/done/*.json")):
+        for key, value in json.loads(marker.read_text(encoding="utf-8")).get("seconds", {}).items():
+            phases.setdefault(key, []).append(value)
+    return phases
+
+
+PHASES = {
+    "nbgrader": "nbgrader's converter around the kernel: read, sanitize, restore cells, gradebook, judge, write",
+    "kernel_start": "kernel start and connection (the kernel was forked while the previous notebook ran)",
+    "kernel_cells": "the participant's cells, with their output and widget messages",
+    "kernel_stop": "kernel stop and clean-up",
+    "review": "integrity review (suspicious code, pasted keys, tampered cells)",
+    "sync": "gradebook made durable (fsync) before the submission is marked done",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--notebooks", type=int, default=120)
-    parser.add_argument("-w", "--workers", type=int, default=(os.cpu_count() or 1) + 1,
-                        help="engine workers (default: cores + 1, as `camp autograde`)")
+    parser.add_argument("-n", "--notebooks", type=int, default=120, help="submissions to grade (default 120)")
+    parser.add_argument("-r", "--repeat", type=int, default=3, help="repetitions, order alternated (default 3)")
+    parser.add_argument("-w", "--workers", type=int, default=None,
+                        help="engine workers (default: as `camp autograde` chooses, cores + 1)")
+    parser.add_argument("-a", "--assignment", action="append", help="only these assignments (repeatable)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary courses (their path is printed)")
     args = parser.parse_args(argv)
 
-    home = Path(tempfile.mkdtemp(prefix="camp-bench-"))
-    os.environ["CAMP_HOME"] = str(home)
+    cores = os.cpu_count() or 1
+    root = Path(tempfile.mkdtemp(prefix="camp-bench-"))
+    template = root / "template"
+    os.environ["CAMP_HOME"] = str(template)
     from camp import paths
-    from grader import engine, lab
     from grader.course import init_course
 
     paths.ensure_tools_on_path()
+    status = 0
     try:
         init_course(release_all=False)
         t = time.monotonic()
-        jobs = build_submissions(args.notebooks)
+        jobs = build_submissions(args.notebooks, args.assignment)
         assignments = sorted({a for a, _ in jobs})
-        print(f"built {len(jobs)} submissions of {len(assignments)} assignments in {time.monotonic() - t:.1f} s")
+        n = len(jobs)
+        print(f"built {n} submissions of {len(assignments)} assignments ({', '.join(assignments)}) "
+              f"in {time.monotonic() - t:.0f} s; {cores} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
 
-        env = lab.lab_env()
-        t = time.monotonic()
-        for assignment in assignments:  # nbgrader's command grades one assignment a run
-            subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
-                           cwd=paths.course_root(), env=env, check=True, capture_output=True)
-        serial = time.monotonic() - t
-        reference, reference_nbs = _scores(), _snapshot()
-        print(f"nbgrader autograde (serial): {serial:.1f} s ({serial / len(jobs):.2f} s a notebook)")
+        tools = {"nbgrader": _nbgrader, "camp": _engine}
+        results: list[dict[str, Run]] = []
+        reference = None
+        for rep in range(1, args.repeat + 1):
+            order = ["nbgrader", "camp"] if rep % 2 else ["camp", "nbgrader"]
+            runs: dict[str, Run] = {}
+            homes: dict[str, Path] = {}
+            for tool in order:
+                home = homes[tool] = root / f"r{rep}-{tool}"
+                env = _copy_course(template, home)
+                runs[tool] = tools[tool](home, env, assignments, args.workers)
+            results.append(runs)
+            nb, camp = runs["nbgrader"], runs["camp"]
+            same_count = _graded(homes["nbgrader"]) == _graded(homes["camp"]) and len(_graded(homes["camp"])) == n
+            scores = _scores(homes["nbgrader"])
+            same_scores = scores == _scores(homes["camp"]) and (reference is None or scores == reference)
+            reference = reference or scores
+            ref_nbs, our_nbs = _snapshot(homes["nbgrader"]), _snapshot(homes["camp"])
+            same_nbs = ref_nbs == our_nbs
+            print(f"\nrepetition {rep} ({order[0]} first):")
+            for tool in order:
+                run = runs[tool]
+                label = 'nbgrader autograde "*"' if tool == "nbgrader" else "camp autograde"
+                print(f"  {label:<24}{run.wall:7.1f} s ({run.wall / n:.2f} s a notebook) · CPU "
+                      f"{run.cpu or 0:6.1f} s = {run.utilisation(cores)} of {cores} cores · "
+                      f"rest of the machine meanwhile {100 * run.others / run.wall / cores:.0f}% of it")
+            print(f"  speedup {nb.wall / camp.wall:.2f}× · graded {n} on both sides: {'yes' if same_count else 'NO'} · "
+                  f"scores identical: {'yes' if same_scores else 'NO'} ({len(scores)} grades) · autograded "
+                  f"notebooks identical (ignoring timings, widget ids, stream chunking): {'yes' if same_nbs else 'NO'}",
+                  flush=True)
+            for name in sorted(k for k in ref_nbs if ref_nbs[k] != our_nbs.get(k))[:3]:
+                print(f"    differs: {name}")
+            if not (same_count and same_scores and same_nbs):
+                status = 1
+            if rep == 1:
+                breakdown = _breakdown(homes["camp"])
+            if not args.keep:
+                for home in homes.values():
+                    shutil.rmtree(home, ignore_errors=True)
 
-        with PeakMemory() as memory:
-            t = time.monotonic()
-            result = engine.autograde_batch(assignment=assignments, workers=args.workers, force=True,
-                                            show_progress=False)
-            if result.ungradable:
-                raise SystemExit(f"engine could not grade: {result.ungradable}")
-            fast = time.monotonic() - t
-        print(f"camp autograde ({args.workers} workers): {fast:.1f} s ({fast / len(jobs):.2f} s a notebook)")
-        print(result.sandbox)
-        print(f"engine peak memory (PSS, all processes): {memory.peak / 1024**2:.0f} MiB")
-
-        ours, our_nbs = _scores(), _snapshot()
-        same_scores = ours == reference
-        same_nbs = our_nbs == reference_nbs
-        print(f"scores identical: {'yes' if same_scores else 'NO'} ({len(reference)} grades compared)")
-        print(f"autograded notebooks identical (ignoring timings, widget ids, stream chunking): {'yes' if same_nbs else 'NO'}")
-        for name in sorted(k for k in reference_nbs if reference_nbs[k] != our_nbs.get(k))[:3]:
-            cells = zip(reference_nbs[name]["cells"], our_nbs[name]["cells"])
-            first = next((i for i, (a, b) in enumerate(cells) if a != b), None)
-            print(f"  differs: {name}, first at cell {first}")
-            if first is not None:
-                for label, nb in (("nbgrader", reference_nbs[name]), ("engine", our_nbs[name])):
-                    shown = json.dumps(nb["cells"][first].get("outputs"), ensure_ascii=False)
-                    print(f"    {label}: {shown[:600]}")
-        print(f"autograde speedup vs nbgrader: {serial / fast:.2f}× ({len(jobs)} notebooks, {args.workers} workers)")
-        return 0 if same_scores and same_nbs else 1
+        ratios = [r["nbgrader"].wall / r["camp"].wall for r in results]
+        print(f"\nCPU measured by: {results[0]['camp'].how}")
+        print(f"nbgrader: median {statistics.median(r['nbgrader'].wall for r in results):.1f} s; "
+              f"camp: median {statistics.median(r['camp'].wall for r in results):.1f} s "
+              f"(min {min(r['camp'].wall for r in results):.1f}, max {max(r['camp'].wall for r in results):.1f})")
+        print("where the engine's time went, per notebook (wall seconds inside one worker, median and mean; "
+              "repetition 1):")
+        for key, label in PHASES.items():
+            values = breakdown.get(key, [])
+            if values:
+                print(f"  {statistics.median(values):6.3f} {statistics.fmean(values):6.3f}  {label}")
+        if breakdown.get("total"):
+            cpu = statistics.fmean(breakdown.get("worker_cpu", [0]))
+            engine_cpu = statistics.fmean((r["camp"].cpu or 0) / n for r in results)
+            print(f"  {statistics.median(breakdown['total']):6.3f} {statistics.fmean(breakdown['total']):6.3f}  "
+                  f"in all, per notebook in one worker; CPU a notebook: {cpu:.3f} s in the worker, "
+                  f"{engine_cpu:.3f} s for the whole engine (kernels, sandboxes and start-up included)")
+        print(f"autograde speedup vs nbgrader: median {statistics.median(ratios):.2f}× "
+              f"(each: {', '.join(f'{x:.2f}×' for x in ratios)}; {n} notebooks, {cores} cores)")
+        return status
     finally:
-        shutil.rmtree(home, ignore_errors=True)
+        if args.keep:
+            print(f"kept: {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+        try:
+            (CPUACCT / "camp-bench").rmdir()
+        except OSError:
+            pass
 
 
 if __name__ == "__main__":
