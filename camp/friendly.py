@@ -81,7 +81,7 @@ def _handler(shell, etype, value, tb, tb_offset=None):
     try:
         line = message(value, _last_cell["source"])
     except Exception:  # an exception that cannot even be printed: still one line (IPython drops failed handlers)
-        line = f"⚠️ इस सेल में गलती ({etype.__name__}) — सेल ठीक करके फिर चलाएँ / Mistake in this cell " \
+        line = f"⚠️ इस सेल में ग़लती ({etype.__name__}) — सेल ठीक करके फिर चलाएँ / Mistake in this cell " \
                f"({etype.__name__}) — fix the cell and run it again"
     shell._showtraceback(etype, value, [line])
     return [line]
@@ -103,7 +103,7 @@ def describe(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, SyntaxError):
         at = f" {exc.lineno}" if exc.lineno else ""
         if isinstance(exc, IndentationError):
-            return f"पंक्ति{at} की शुरुआत की खाली जगह गलत है", f"the spaces at the start of line{at} are wrong"
+            return f"पंक्ति{at} की शुरुआत की खाली जगह ग़लत है", f"the spaces at the start of line{at} are wrong"
         return (f"पंक्ति{at} Python की तरह नहीं लिखी गई (जैसे उद्धरण चिह्न \" या कोष्ठक छूटा)",
                 f"line{at} is not valid Python (e.g. a missing quote \" or bracket): {exc.msg}")
     if isinstance(exc, NameError):
@@ -125,7 +125,7 @@ def describe(exc: BaseException) -> tuple[str, str]:
         return "कोई मान सही रूप में नहीं है", text
     if isinstance(exc, AttributeError):
         return "इस चीज़ में यह नाम नहीं है", text
-    return f"Python ने गलती बताई ({type(exc).__name__})", f"{type(exc).__name__}: {text}"
+    return f"Python ने ग़लती बताई ({type(exc).__name__})", f"{type(exc).__name__}: {text}"
 
 
 def _widget_answer_saved(number: str) -> bool:
@@ -153,7 +153,7 @@ def message(exc: BaseException, source: str = "") -> str:
 
     Example:
         >>> message(NameError("name 'x' is not defined", name="x"))
-        "⚠️ इस सेल में गलती: 'x' नाम नहीं मिला — सेल ठीक करके फिर चलाएँ / Mistake in this cell: name 'x' is not defined — fix the cell and run it again"
+        "⚠️ इस सेल में ग़लती: 'x' नाम नहीं मिला — सेल ठीक करके फिर चलाएँ / Mistake in this cell: name 'x' is not defined — fix the cell and run it again"
     """  # noqa: E501
     if type(exc).__name__ == "WrongAnswer":
         return _check_failure(exc)
@@ -171,4 +171,4 @@ def message(exc: BaseException, source: str = "") -> str:
         then_en = "code is optional; answer with the widget above, or fix the code"
     else:
         then_hi, then_en = "सेल ठीक करके फिर चलाएँ", "fix the cell and run it again"
-    return f"⚠️ इस सेल में गलती: {hi} — {then_hi} / Mistake in this cell: {en} — {then_en}"
+    return f"⚠️ इस सेल में ग़लती: {hi} — {then_hi} / Mistake in this cell: {en} — {then_en}"

@@ -284,7 +284,7 @@ class Check:
         if self.code_error:
             var = f"answer_q{self.number}" if self.number else "answer"
             text += " — " + bi(
-                f"⚠️ वैकल्पिक कोड सेल में गलती है; उसे ठीक करें या फिर से {var} = None लिखें",
+                f"⚠️ वैकल्पिक कोड सेल में ग़लती है; उसे ठीक करें या फिर से {var} = None लिखें",
                 f"⚠️ the optional code cell has a mistake; fix it or write {var} = None again",
             )
         return text

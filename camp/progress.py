@@ -158,6 +158,7 @@ def summary() -> dict[str, Any]:
     data = _load()
     quiz = data.get("quiz", {})
     seen = set(data.get("lessons", {})) | {lesson_quizzes.lesson_of(q) for q in quiz} - {None}
+    seen |= set(lesson_quizzes.bank())  # every lesson of the course, "not started" ones too
     return {
         "lessons": {lesson: _status(data, lesson) for lesson in sorted(seen)},
         "quiz": {"answered": len(quiz), "correct": sum(1 for q in quiz.values() if q.get("correct"))},

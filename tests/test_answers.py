@@ -229,7 +229,7 @@ def test_a_failed_code_cell_says_the_widget_answer_still_counts(tmp_path, monkey
     assert "widget above, or fix the code" in line, "no widget answer yet: say how to answer"
     answers.save("q1_run_key", "A")
     line = friendly.message(error, "# optional\nanswer_q1 = Shift + Enter")
-    assert line.startswith("⚠️ इस सेल में गलती: 'Shift' नाम नहीं मिला — कोड वैकल्पिक है; ऊपर विजेट वाला उत्तर ही गिना जाएगा")
+    assert line.startswith("⚠️ इस सेल में ग़लती: 'Shift' नाम नहीं मिला — कोड वैकल्पिक है; ऊपर विजेट वाला उत्तर ही गिना जाएगा")
     assert "/ Mistake in this cell: name 'Shift' is not defined — code is optional; your widget answer above" in line
     assert "\n" not in line
 
@@ -241,7 +241,7 @@ def test_a_failed_code_cell_says_the_widget_answer_still_counts(tmp_path, monkey
         (ZeroDivisionError("division by zero"), "शून्य से भाग", "division by zero"),
         (KeyError("likes"), "'likes' नहीं मिला", "'likes' was not found"),
         (CampError("फ़ाइल टूटी है।", "The file is broken."), "फ़ाइल टूटी है।", "The file is broken."),
-        (RuntimeError("boom"), "Python ने गलती बताई (RuntimeError)", "RuntimeError: boom"),
+        (RuntimeError("boom"), "Python ने ग़लती बताई (RuntimeError)", "RuntimeError: boom"),
         (KeyboardInterrupt(), "रोक दिया गया", "The cell was stopped"),
     ],
 )
