@@ -88,10 +88,14 @@ SQL = {
 
 
 def _read(conn, view: str) -> pd.DataFrame:
-    from sqlalchemy import text
-
-    result = conn.execute(text(SQL[view]))
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    # the driver's own cursor (sqlite3 or psycopg): SQLAlchemy's Row objects cost ~15 µs a row here
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(SQL[view])
+        columns = [d[0] for d in cursor.description]
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+    finally:
+        cursor.close()
 
 
 def _interval(value) -> dt.timedelta:
@@ -628,6 +632,19 @@ def install_dashboard(home: Path | None = None) -> Path:
 # -- benchmark: `python -m grader.report --bench` ----------------------------------------------------------
 
 
+def _all_certificates(certificates, out: Path) -> None:
+    """Every participant's certificate, qualifying or not (the issue's "500 certificates" figure)."""
+    c = load()
+    out.mkdir(parents=True, exist_ok=True)
+    names = list(c.assignments["assignment"])
+    jobs = []
+    for person in c.people.to_dict("records"):
+        record = {"id": person["id"], "name": person["name"], "role": person["role"],
+                  "district": person["district"], "modules": names, "percent": 75.0, "date": "2026-12-10"}
+        jobs.append((person, record, certificates.code_for(record), str(out / f"{person['id']}.pdf")))
+    certificates.render_all(jobs)
+
+
 def bench(*, participants: int = 500, assignments: int = 11, out=print) -> dict[str, float]:
     """Time report, exports, dashboard (and certificates when present) on a generated gradebook, and
     `nbgrader export` on the same gradebook. Runs in a temporary camp folder; returns {what: seconds}."""
@@ -658,12 +675,19 @@ def bench(*, participants: int = 500, assignments: int = 11, out=print) -> dict[
                 from grader import certificates
 
                 steps["camp certificates (all qualifying)"] = lambda: certificates.issue(out=Path(tmp) / "certs")
+                steps[f"{participants} certificate PDFs (one per participant)"] = lambda: _all_certificates(
+                    certificates, Path(tmp) / "all-certs")
             except ImportError:
                 pass
             for name, step in steps.items():
-                start = time.perf_counter()
-                result = step()
-                times[name] = time.perf_counter() - start
+                runs = []
+                for _ in range(1 if "certificates" in name else 3):  # the first run is cold (imports, cache)
+                    start = time.perf_counter()
+                    result = step()
+                    runs.append(time.perf_counter() - start)
+                times[name] = runs[0]
+                if len(runs) > 1:
+                    times[name + " (best of 3)"] = min(runs)
                 if hasattr(result, "issued"):
                     out(f"certificates: {len(result.issued)} issued, {len(result.not_qualified)} not qualified")
             cmd = [sys.executable, "-m", "nbgrader", "export", f"--CourseDirectory.root={paths.course_root()}",
@@ -679,7 +703,8 @@ def bench(*, participants: int = 500, assignments: int = 11, out=print) -> dict[
                 os.environ.pop("CAMP_HOME", None)
             else:
                 os.environ["CAMP_HOME"] = old
-    out(f"gradebook: {participants} participants × {assignments} assignments")
+    out(f"gradebook: {participants} participants × {assignments} assignments; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name, seconds in times.items():
         out(f"  {name:<52} {seconds:6.2f} s")
     return times

@@ -154,21 +154,22 @@ def test_filters_by_district_role_and_module(camp):
 def test_one_query_per_view_whatever_the_cohort_size(camp, tmp_path, monkeypatch):
     """Does loading run one SQL statement per view, not one per participant or assignment?"""
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.pool import Pool
 
     from grader import report
 
     statements = []
 
-    def count(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
+    def trace(dbapi_connection, _record):  # every statement SQLite runs on the gradebook, whoever sends it
+        dbapi_connection.set_trace_callback(
+            lambda sql: statements.append(sql) if sql.lstrip().upper().startswith("SELECT") else None
+        )
 
-    event.listen(Engine, "before_cursor_execute", count)
+    event.listen(Pool, "connect", trace)
     try:
         report.load(now=NOW)
     finally:
-        event.remove(Engine, "before_cursor_execute", count)
+        event.remove(Pool, "connect", trace)
     assert len(statements) == len(report.SQL)
 
 
