@@ -579,6 +579,8 @@ def import_with_accounts(*, file: Path, settings: Settings | None = None):
 
     fields = _as_owner(home, work)
     codes, problems = create_participant_accounts(settings=settings)
+    for target in (Path(sys.executable), paths.SOURCE_ROOT / "pyproject.toml"):
+        grant_traverse(sorted(codes), target)  # new accounts reach the camp's Python (a no-op under /opt)
     report = roster.ImportReport(**fields)
     report.errors += problems
     return report, codes
