@@ -354,6 +354,19 @@ def is_trainer(settings: Settings, uid: int | None = None) -> bool:
     return entry.pw_name in members(settings.trainers_group)
 
 
+def db_url_file(home: Path) -> Path:
+    """Where `camp db migrate` leaves the gradebook's URL (with its password): <camp>/etc/db-url, mode 0640."""
+    return home / "etc" / "db-url"
+
+
+def trainer_db_url(settings: Settings) -> str | None:
+    """The PostgreSQL URL a trainer's server uses, from the course folder (which participants cannot enter)."""
+    try:
+        return db_url_file(settings.course_home).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
 def singleuser(argv: list[str]) -> None:
     """JupyterHub's Spawner.cmd: pick the camp folder by the user's groups, prepare it, exec the server."""
     settings = Settings.from_env()
@@ -361,6 +374,9 @@ def singleuser(argv: list[str]) -> None:
     if trainer:
         home = settings.course_home
         os.umask(0o007)  # the course stays the trainers' group's
+        url = trainer_db_url(settings)
+        if url:  # the PostgreSQL gradebook, for the Formgrader and the trainer's terminals; never a participant's
+            os.environ["CAMP_DB_URL"] = url
     else:
         os.umask(0o077)
         home = prepare_participant(Path(pwd.getpwuid(os.getuid()).pw_dir) / "camp", settings)
@@ -677,4 +693,11 @@ def migrate_gradebook(*, to: str, source: str | None = None) -> dict:
             f"the copy differs from the original: before {before['rows']} total {before['total']}, "
             f"after {after['rows']} total {after['total']}",
         )
+    # For the hub's trainer servers (grader.hub.singleuser): owner and the course's group may read it, nobody else.
+    target = db_url_file(paths.home())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o640)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        os.fchmod(out.fileno(), 0o640)
+        out.write(_engine_url(to) + "\n")
     return after

@@ -169,6 +169,13 @@ def test_db_migrate_moves_a_sqlite_camp_without_loss(postgres, tmp_path, monkeyp
     assert postgres.password not in done.stdout + done.stderr, "the password is never printed"
     assert hub.gradebook_census(url) == before
     assert list((home / "backups").glob("gradebook-before-migrate-*.db"))
+    # The hub's trainer servers take the URL from the course folder (0640), never from participants' reach.
+    saved = home / "etc" / "db-url"
+    assert saved.stat().st_mode & 0o777 == 0o640
+    assert saved.read_text(encoding="utf-8").strip() == hub._engine_url(url)
+    assert hub.trainer_db_url(hub.Settings(root=tmp_path, trainers_group="x", participants_group="y")) is None
+    (tmp_path / "course").symlink_to(home)  # a hub whose course folder is this camp
+    assert hub.trainer_db_url(hub.Settings(root=tmp_path)) == hub._engine_url(url)
 
     again = subprocess.run([sys.executable, "-m", "camp.cli", "db", "migrate", "--to", url], env=env,
                            capture_output=True, text=True, timeout=600)
