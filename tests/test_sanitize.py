@@ -280,7 +280,7 @@ def test_config_wires_the_sanitizer_into_autograde_feedback_and_the_formgrader()
     steps = settings["Autograde"]["autograde_preprocessors"]
     name = "grader.sanitize.SafeHTML"
     assert steps.index("nbgrader.preprocessors.Execute") < steps.index(name)
-    assert steps.index(name) < steps.index("nbgrader.preprocessors.SaveAutoGrades")
+    assert steps.index(name) < steps.index("grader.keepgrades.KeepManualGrades")  # nbgrader's SaveAutoGrades, kept
     assert name in settings["GenerateFeedback"]["preprocessors"]
     assert "nbgrader.preprocessors.GetGrades" in settings["GenerateFeedback"]["preprocessors"]
     assert settings["HTMLExporter"]["preprocessors"] == [name]
