@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -101,6 +102,8 @@ def _autograde(args) -> int:
 def _feedback(args) -> int:
     from grader.course import feedback
 
+    if getattr(args, "with_examples", False):  # read by grader.feedback while the pages are made
+        os.environ["CAMP_FEEDBACK_EXAMPLES"] = "1"
     for name in args.assignment:
         done = feedback(assignment=name, students=args.student or None)
         print(f"{name}: feedback released to {len(done)} participants / फ़ीडबैक भेजा गया")
@@ -308,6 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--force", action="store_true", help="grade again even if already graded")
             p.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell")
             p.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook")
+        if name == "feedback":
+            p.add_argument("--with-examples", action="store_true",
+                           help="also return each rubric's example of a good answer (e.g. after the due date)")
         p.set_defaults(func=func)
 
     sub.add_parser("progress", help="my progress: lessons, quizzes, assignments and scores").set_defaults(

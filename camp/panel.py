@@ -487,7 +487,8 @@ def present(data: dict, now: datetime | None = None) -> dict:
         score, points = _num(item.get("score")), _num(item.get("points"))
         view = {"number": number or "", "score": f"{_fmt(score)} / {_fmt(points)}", "comment": _text(item.get("comment")),
                 "question_hi": _text(item.get("question_hi")), "question_en": _text(item.get("question_en")),
-                "answer": _text(item.get("answer")), "criteria": [], "kind": item.get("kind")}
+                "answer": _text(item.get("answer")), "criteria": [], "kind": item.get("kind"),
+                "example": _text(item.get("example")) if item.get("kind") != "auto" else ""}
         if item.get("kind") == "auto":
             passed = bool(item.get("passed"))
             mark = "✅" if passed else "❌"

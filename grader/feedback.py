@@ -113,7 +113,14 @@ def _written_item(cell, meta: dict, questions: dict, rubrics: dict) -> dict[str,
             "points": meta.get("points"), "answered": bool(answer), "answer": answer,
             "comment": meta.get("comment") or "", "question_hi": q_hi, "question_en": q_en,
             "criteria": [{"hi": c.get("hi", ""), "en": c.get("en", ""), "points": c.get("points")}
-                         for c in rubric.get("criteria", []) if isinstance(c, dict)]}
+                         for c in rubric.get("criteria", []) if isinstance(c, dict)],
+            # the rubric's example of a good answer goes back only when the trainer turns it on (after the due date)
+            "example": str(rubric.get("example") or "") if show_examples() else ""}
+
+
+def show_examples() -> bool:
+    """`camp feedback --with-examples` (CAMP_FEEDBACK_EXAMPLES=1): return the rubric's example answer too."""
+    return os.environ.get("CAMP_FEEDBACK_EXAMPLES", "") == "1"
 
 
 def _gradebook_facts(info: dict, written: list[str]) -> tuple[dict[str, Any], set[str]]:

@@ -208,6 +208,13 @@ def test_written_tasks_show_points_comment_and_criteria(course):
     assert rubric["criteria"][0]["hi"] in block
     assert rubric["example"].splitlines()[0] not in page, "the example answer stays with the trainer"
 
+    with pytest.MonkeyPatch.context() as mp:  # `camp feedback --with-examples`: the trainer turns it on
+        mp.setenv("CAMP_FEEDBACK_EXAMPLES", "1")
+        page, data = export(nb, "00-start-here", score, total)
+    block = read(page).blocks["q7"]
+    assert rubric["example"].splitlines()[0] in block and "An example of a good answer" in block
+    assert rubric["example"].splitlines()[0] in read(panel.render_feedback(data)).blocks["q7"]
+
     nb, score, total = graded_notebook("00-start-here", set(), written_score=None)
     block = read(export(nb, "00-start-here", score, total)[0]).blocks["q7"]
     assert "प्रश्न 7 ✍️ ट्रेनर अभी जाँचेंगे" in block
