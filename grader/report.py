@@ -197,7 +197,7 @@ def _people(students: pd.DataFrame, people: dict[str, dict[str, str]]) -> pd.Dat
     }
     for s in students.itertuples():
         if s.id not in rows:
-            name = " ".join(x for x in (s.first_name, s.last_name) if x and str(x).strip())
+            name = " ".join(x.strip() for x in (s.first_name, s.last_name) if isinstance(x, str) and x.strip())
             rows[s.id] = {"id": s.id, "name": name, "district": "", "role": ""}
     frame = pd.DataFrame(list(rows.values()), columns=["id", "name", "district", "role"])
     return frame.sort_values("id").reset_index(drop=True)
@@ -401,8 +401,8 @@ def charts(c: Cohort) -> dict[str, object]:
     figs = {}
     mod = completion_by_module(c)
     figs["completion_module"] = camp_charts.bar(
-        list(mod["assignment"]), list(mod["submitted_percent"]), title="जमा करने वाले (%) / Submitted (%) per module",
-        ylabel="%",
+        list(mod["assignment"]), list(mod["submitted_percent"]), horizontal=True,  # long names stay readable
+        title="जमा करने वाले (%) / Submitted (%) per module", xlabel="%",
     )
     dis = completion_by_district(c)
     figs["completion_district"] = camp_charts.bar(
