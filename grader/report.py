@@ -197,7 +197,7 @@ def _people(students: pd.DataFrame, people: dict[str, dict[str, str]]) -> pd.Dat
     }
     for s in students.itertuples():
         if s.id not in rows:
-            name = " ".join(x.strip() for x in (s.first_name, s.last_name) if isinstance(x, str) and x.strip())
+            name = " ".join(x for x in (s.first_name, s.last_name) if isinstance(x, str) and x.strip())
             rows[s.id] = {"id": s.id, "name": name, "district": "", "role": ""}
     frame = pd.DataFrame(list(rows.values()), columns=["id", "name", "district", "role"])
     return frame.sort_values("id").reset_index(drop=True)
