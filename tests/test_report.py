@@ -16,6 +16,9 @@ from grader import cohortgen
 NOW = dt.datetime(2026, 12, 10, 12, 0)
 
 
+# One worker runs this file in order: its module-scoped camp (CAMP_HOME) must not be split across xdist workers.
+pytestmark = pytest.mark.xdist_group("report")
+
 @pytest.fixture(scope="module")
 def camp(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
