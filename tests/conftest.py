@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -160,3 +161,41 @@ def running_lab(token: str, *, log: Path, extra_env: dict[str, str] | None = Non
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+# Debian's Chromium for the browser tests (Playwright's own browser download is not used).
+CHROMIUM = os.environ.get("CAMP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def need_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found ({CHROMIUM}): `make test` installs it when run as root with apt-get; "
+                    "otherwise `sudo apt-get install chromium` (or set CAMP_CHROMIUM to a Chromium binary)")
+
+
+@contextlib.contextmanager
+def camp_lab(tmp_path_factory, name: str, token: str, assignments: list[str], prepare=None):
+    """A camp folder with only `assignments` in its course, prepared by `prepare(home)`, served by JupyterLab as
+    `camp lab` starts it; yields (base URL, camp folder, a folder of this test's own beside it)."""
+    from camp import paths
+    from grader.course import init_course
+
+    need_chromium()
+    home = tmp_path_factory.mktemp(f"{name}-home")
+    jupyter = tmp_path_factory.mktemp(f"{name}-jupyter")  # beside the camp folder, out of Lab's file browser
+    sources = tmp_path_factory.mktemp(f"{name}-sources")  # only these assignments: generated in seconds
+    (sources / "modules").symlink_to(paths.modules_source())
+    for assignment in assignments:
+        shutil.copytree(paths.assignments_source() / assignment, sources / "assignments" / assignment)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CAMP_HOME", str(home))
+        mp.setattr(paths, "SOURCE_ROOT", sources)
+        init_course()
+        if prepare is not None:
+            prepare(home)
+        # Lab's remembered layout stays in this test's folder, out of Lab's file browser.
+        extra = {"JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"), "JUPYTER_DATA_DIR": str(jupyter / "data")}
+        with running_lab(token, log=jupyter / "lab.log", extra_env=extra) as base:
+            yield base, home, jupyter

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import running_lab
+from conftest import CHROMIUM, CHROMIUM_ARGS, camp_lab
 
-from camp import paths
 from grader import participant
-from grader.course import init_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 sync_api = pytest.importorskip(
@@ -25,42 +21,15 @@ expect.set_options(timeout=30_000)  # generous: `make test` runs this beside man
 TOKEN = "camp-browser-token"
 ASSIGNMENT = "00-start-here"
 NOTEBOOK = f"my-work/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
-CHROMIUM = os.environ.get("CAMP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SAVED = "सहेजा गया उत्तर / Saved answer"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """JupyterLab as `camp lab` starts it, on a camp folder where the participant has fetched the assignment."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            f"Chromium not found ({CHROMIUM}): `make test` installs it when run as root with apt-get; "
-            "otherwise `sudo apt-get install chromium` (or set CAMP_CHROMIUM to a Chromium binary)"
-        )
-    home = tmp_path_factory.mktemp("browser-home")
-    jupyter = tmp_path_factory.mktemp("browser-jupyter")  # beside the camp folder, out of Lab's file browser
-    # Only the assignment under test is in the course, so it is generated in a second, not all of them.
-    sources = tmp_path_factory.mktemp("browser-sources")
-    (sources / "modules").symlink_to(paths.modules_source())
-    shutil.copytree(paths.assignments_source() / ASSIGNMENT, sources / "assignments" / ASSIGNMENT)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CAMP_HOME", str(home))
-        mp.setattr(paths, "SOURCE_ROOT", sources)
-        init_course()
-        participant.fetch_assignment(assignment=ASSIGNMENT)
-        # Lab's remembered layout stays in this test's folder, out of Lab's file browser.
-        extra = {"JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"), "JUPYTER_DATA_DIR": str(jupyter / "data")}
-        with running_lab(TOKEN, log=jupyter / "lab.log", extra_env=extra) as base:
-            yield base, home
+    with camp_lab(tmp_path_factory, "browser", TOKEN, [ASSIGNMENT],
+                  prepare=lambda home: participant.fetch_assignment(assignment=ASSIGNMENT)) as (base, home, _):
+        yield base, home
 
 
 @pytest.fixture

@@ -8,20 +8,16 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import running_lab
+from conftest import CHROMIUM, CHROMIUM_ARGS, need_chromium, running_lab
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("dashboard-browser")]
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-CHROMIUM = os.environ.get("CAMP_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 TOKEN = "camp-dashboard-token"
 
 
 def test_the_dashboard_opens_from_the_lab_with_its_charts_and_no_error(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found ({CHROMIUM}): `sudo apt-get install chromium` or set CAMP_CHROMIUM")
+    need_chromium()
     from urllib.parse import quote
 
     from grader import cohortgen, report
@@ -37,7 +33,7 @@ def test_the_dashboard_opens_from_the_lab_with_its_charts_and_no_error(tmp_path)
         extra = {"JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
         with running_lab(TOKEN, log=tmp_path / "lab.log", extra_env=extra) as base, \
                 sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1300, "height": 950})
             page.set_default_timeout(90_000)
             try:

@@ -359,7 +359,7 @@ def test_jupyter_lab_lists_and_serves_hindi(server):
 
 @pytest.fixture
 def page(server):
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
+    from conftest import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found ({CHROMIUM}): `make test` installs it as root with apt-get")

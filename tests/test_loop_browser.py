@@ -11,7 +11,6 @@ import getpass
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 import urllib.parse
@@ -20,8 +19,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import answer_fixture, http_get, running_lab
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _idle, _menu
+from conftest import CHROMIUM, CHROMIUM_ARGS, answer_fixture, camp_lab, http_get
+from test_browser import _idle, _menu
 
 from camp import panel, paths
 from grader import course
@@ -70,22 +69,10 @@ def _fontconfig(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """JupyterLab as `camp lab` starts it; assignments 00 and 05 released with a due date; nothing fetched."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found ({CHROMIUM}): `make test` installs it as root with apt-get")
-    home = tmp_path_factory.mktemp("loop-home")
-    jupyter = tmp_path_factory.mktemp("loop-jupyter")
-    sources = tmp_path_factory.mktemp("loop-sources")
-    (sources / "modules").symlink_to(paths.modules_source())
-    for assignment in ASSIGNMENTS:
-        shutil.copytree(paths.assignments_source() / assignment, sources / "assignments" / assignment)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CAMP_HOME", str(home))
-        mp.setattr(paths, "SOURCE_ROOT", sources)
-        course.init_course()
-        course.release(assignments=ASSIGNMENTS, due=DUE.strftime("%Y-%m-%d %H:%M"))
-        extra = {"JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"), "JUPYTER_DATA_DIR": str(jupyter / "data")}
-        with running_lab(TOKEN, log=jupyter / "lab.log", extra_env=extra) as base:
-            yield base, home, _fontconfig(jupyter / "fontconfig")
+    due = DUE.strftime("%Y-%m-%d %H:%M")
+    with camp_lab(tmp_path_factory, "loop", TOKEN, ASSIGNMENTS,
+                  prepare=lambda home: course.release(assignments=ASSIGNMENTS, due=due)) as (base, home, jupyter):
+        yield base, home, _fontconfig(jupyter / "fontconfig")
 
 
 @pytest.fixture

@@ -8,18 +8,14 @@ as the saved answer and turns the question's line from ⏳ to ✔; typed long te
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from conftest import running_lab
+from conftest import CHROMIUM, CHROMIUM_ARGS, camp_lab
 
-from camp import paths
 from grader import participant
-from grader.course import init_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 sync_api = pytest.importorskip(
@@ -30,9 +26,6 @@ expect = sync_api.expect
 TOKEN = "camp-layout-token"
 ASSIGNMENT = "00-start-here"
 NOTEBOOK = f"my-work/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
-CHROMIUM = os.environ.get("CAMP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # Every radio option's box (its label, its text and its button together) against the other options' boxes,
 # and its button beside the text's first line. Returns the problems found, in words.
@@ -73,21 +66,9 @@ CSS_OFF = "on => document.querySelectorAll('style.camp-answer-style').forEach(s 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """JupyterLab as `camp lab` starts it, on a camp folder where the participant has fetched assignment 00."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found ({CHROMIUM}): `sudo apt-get install chromium` or set CAMP_CHROMIUM")
-    home = tmp_path_factory.mktemp("layout-home")
-    jupyter = tmp_path_factory.mktemp("layout-jupyter")
-    sources = tmp_path_factory.mktemp("layout-sources")
-    (sources / "modules").symlink_to(paths.modules_source())
-    shutil.copytree(paths.assignments_source() / ASSIGNMENT, sources / "assignments" / ASSIGNMENT)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CAMP_HOME", str(home))
-        mp.setattr(paths, "SOURCE_ROOT", sources)
-        init_course()
-        participant.fetch_assignment(assignment=ASSIGNMENT)
-        extra = {"JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"), "JUPYTER_DATA_DIR": str(jupyter / "data")}
-        with running_lab(TOKEN, log=jupyter / "lab.log", extra_env=extra) as base:
-            yield base, home
+    with camp_lab(tmp_path_factory, "layout", TOKEN, [ASSIGNMENT],
+                  prepare=lambda home: participant.fetch_assignment(assignment=ASSIGNMENT)) as (base, home, _):
+        yield base, home
 
 
 @pytest.fixture
