@@ -133,14 +133,19 @@ def http_get(url: str, token: str):
         return resp.status, resp.read().decode("utf-8")
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on now (for a server the test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @contextlib.contextmanager
 def running_lab(token: str, *, log: Path, extra_env: dict[str, str] | None = None):
     """JupyterLab started exactly as `camp lab` starts it (PATH without the venv), on a free port; yields its URL."""
     from grader import lab
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     cmd = lab.lab_command(port=port, ip="127.0.0.1") + [f"--IdentityProvider.token={token}"]
     env = lab.lab_env()
     env["PATH"] = os.pathsep.join([env["PATH"].split(os.pathsep)[0], "/usr/bin", "/bin"])

@@ -20,7 +20,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -54,14 +53,9 @@ if _missing():
     pytest.skip(_missing(), allow_module_level=True)
 
 import requests  # noqa: E402
+from conftest import free_port  # noqa: E402
 
 from grader import hub  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Camp:
@@ -75,7 +69,7 @@ class Camp:
         self.codes: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
         self.service_token = secrets.token_hex(24)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
@@ -180,8 +174,8 @@ def camp():
 
         cmd, env = hub.hub_command(c.settings)
         env.update({
-            "CAMP_HUB_PORT": str(c.port), "CAMP_HUB_API_PORT": str(_free_port()),
-            "CAMP_HUB_PROXY_API_PORT": str(_free_port()), "CAMP_HUB_SERVICE_TOKEN": c.service_token,
+            "CAMP_HUB_PORT": str(c.port), "CAMP_HUB_API_PORT": str(free_port()),
+            "CAMP_HUB_PROXY_API_PORT": str(free_port()), "CAMP_HUB_SERVICE_TOKEN": c.service_token,
         })
         log = open(c.settings.state / "test-hub.log", "w", encoding="utf-8")  # root-only folder (0700)
         c.proc = subprocess.Popen(cmd, env=env, cwd=c.settings.state, stdout=log, stderr=subprocess.STDOUT,

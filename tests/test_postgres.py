@@ -14,7 +14,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,11 +50,7 @@ def _missing() -> str | None:
 if _missing():
     pytest.skip(_missing(), allow_module_level=True)
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from conftest import free_port  # noqa: E402
 
 
 class Server:
@@ -89,7 +84,7 @@ def postgres():
     if owner:
         os.chown(pwfile, owner["user"], owner["group"])
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(folder)}
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     started = False
     try:
         subprocess.run([_bin("initdb"), "-D", str(data), "-U", "camp", f"--pwfile={pwfile}", "-A", "scram-sha-256",
