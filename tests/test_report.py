@@ -350,8 +350,9 @@ def test_feedback_and_evening_take_several_assignments():
 
 
 @pytest.mark.slow
-def test_evening_grades_and_returns_everything_with_scores(grader, course_home):
+def test_evening_grades_and_returns_everything_with_scores(grader, course_home, monkeypatch):
     """`camp evening`: collected submissions are autograded, feedback returned, and each score printed."""
+    monkeypatch.setenv("CAMP_HOME", str(course_home))  # this file's module-scoped camp may still be set
     import json
 
     import nbformat
