@@ -19,7 +19,7 @@ import pytest
 from grader.authoring import answer_with_widgets  # noqa: F401  (re-exported for the tests)
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
+ANSWERS = Path(__file__).resolve().parent.parent / "grader" / "data" / "answers"  # one answer key: the bench uses it too
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +47,7 @@ def assignment_ids() -> list[str]:
 
 
 def answer_fixture(assignment: str) -> dict:
-    path = FIXTURES / "assignments" / f"{assignment}.json"
+    path = ANSWERS / f"{assignment}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 def answers_file(values: dict) -> str:

@@ -85,7 +85,7 @@ def test_solution_scores_full_and_release_scores_zero(assignment, grader, course
 def test_widgets_only_earn_full_marks_and_long_text_reaches_the_trainer(assignment, grader, course_home, tmp_path):
     """Answering only through the widgets (no code) -> saved, submitted, autograded: full marks?"""
     fixture = answer_fixture(assignment)
-    assert fixture, f"tests/fixtures/assignments/{assignment}.json is missing"
+    assert fixture, f"grader/data/answers/{assignment}.json is missing"
     nb = answer_with_widgets(release_notebook(course_home, assignment), fixture["widget_answers"], tmp_path / "work")
     saved = json.loads((tmp_path / "work" / "answers.json").read_text(encoding="utf-8"))
     student = grader.submit(assignment, nb, files={"answers.json": json.dumps(saved, ensure_ascii=False)})

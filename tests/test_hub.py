@@ -32,7 +32,7 @@ from camp import paths
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
 ASSIGNMENT = "00-start-here"
-FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "assignments" / f"{ASSIGNMENT}.json").read_text("utf-8"))
+FIXTURE = json.loads((Path(__file__).resolve().parent.parent / "grader" / "data" / "answers" / f"{ASSIGNMENT}.json").read_text("utf-8"))
 
 
 def _missing() -> str | None:

@@ -24,7 +24,7 @@ import pytest
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("postgres")]
 ASSIGNMENT = "00-start-here"
 REPO = Path(__file__).resolve().parents[1]
-FIXTURE = json.loads((REPO / "tests" / "fixtures" / "assignments" / f"{ASSIGNMENT}.json").read_text("utf-8"))
+FIXTURE = json.loads((REPO / "grader" / "data" / "answers" / f"{ASSIGNMENT}.json").read_text("utf-8"))
 
 
 def _bin(name: str) -> str | None:
