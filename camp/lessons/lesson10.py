@@ -1,0 +1,672 @@
+"""Lesson 10's widgets (the capstone): a two-week plan for one district, built from the participant's own earlier
+answers where they exist (assignment 02's goal, pillars and rhythm; assignment 06's decisions and replies) and from
+the example in `camp/data/10-capstone.json` where they do not, then checked against the camp's rules.
+
+The rules reuse the camp's helpers: `camp.calendar` (the calendar), `camp.platforms` (post length),
+`camp.metrics` (baselines), lesson 06 (the claim log, the truth sandwich) and the AI-label rules of lesson 07.
+The silence period, consent and tour checks are plain functions here, tested in `tests/test_lesson10.py`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from camp import calendar, charts, metrics, paths, platforms
+from camp.data import DATA_DIR
+from camp.lessons import panel, wide
+
+GREEN, RED, GREY = "#127a2d", "#b3261e", "#555"
+PILLAR_COLOURS = {"सेवा": "#2e7d32", "जानकारी": "#1f77b4", "आवाज़": "#e07b00", "सच की जाँच": "#8e24aa"}
+MONTH_HI = {1: "जनवरी", 2: "फ़रवरी", 3: "मार्च", 4: "अप्रैल", 5: "मई", 6: "जून", 7: "जुलाई", 8: "अगस्त",
+            9: "सितंबर", 10: "अक्टूबर", 11: "नवंबर", 12: "दिसंबर"}  # fmt: skip
+
+
+@cache
+def example() -> dict:
+    """The example plan: district, fortnight, assumed poll, calendar settings, five posts, people, tour."""
+    return json.loads((DATA_DIR / "10-capstone.json").read_text(encoding="utf-8"))
+
+
+def _mark(ok: bool) -> str:
+    return "✅" if ok else "❌"
+
+
+def _rows(results: list[tuple[bool, str, str]]) -> str:
+    return "".join(f"<li>{_mark(ok)} {hi}<br><small>{en}</small></li>" for ok, hi, en in results)
+
+
+# -- 1. the participant's earlier answers ------------------------------------------------------------------------
+
+
+def earlier(assignment: str, *, folders: list[Path] | None = None) -> dict[str, Any]:
+    """The answers the participant saved in an earlier assignment ("02-strategy", "06-answering"), or {}.
+
+    Looks in the camp's work folder (`<camp>/my-work/<assignment>/answers.json`, where the panel fetches
+    assignments) and beside the current folder (a notebook opened inside `my-work/10-capstone`). A missing or
+    broken file gives {}: the capstone then uses the example.
+    """
+    from camp import answers
+
+    places = folders or [paths.work_dir() / assignment, Path.cwd().parent / assignment]
+    for folder in places:
+        try:
+            found = answers.load(folder)
+        except answers.AnswersFileError:
+            continue
+        if found:
+            return found
+    return {}
+
+
+_SHARE = re.compile(
+    r"([\u0900-\u097F][\u0900-\u097F ]{0,20}?|[A-Za-z][A-Za-z ]{0,20}?)\s*[:\-–=]?\s*(\d{1,3})\s*%"
+)
+
+
+def parse_shares(text: str) -> dict[str, int]:
+    """The pillars and shares (%) a participant wrote, e.g. in assignment 02's plan ("सेवा 50%, जानकारी 30%").
+
+    Example:
+        >>> parse_shares("स्तंभ: सेवा 50%, जानकारी 30%, सच की जाँच 20%।")
+        {'सेवा': 50, 'जानकारी': 30, 'सच की जाँच': 20}
+    """
+    found: dict[str, int] = {}
+    for name, share in _SHARE.findall(str(text or "").translate(str.maketrans("०१२३४५६७८९", "0123456789"))):
+        name = re.sub(r"^(?:स्तंभ|pillars?)\s*", "", name.strip(), flags=re.I).strip()
+        if name and 0 < int(share) <= 100:
+            found[name] = int(share)
+    return found
+
+
+def _goal(text: str) -> str:
+    lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
+    return next((line for line in lines if re.search(r"लक्ष्य|goal", line, re.I)), lines[0] if lines else "")
+
+
+def calendar_settings(saved: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Shares, platforms, posts a day and rest days for the plan: from assignment 02's answers where they exist
+    (the plan of question 9, the rhythm of question 3), else the example's; `source` says which, part by part.
+
+    Example:
+        >>> calendar_settings({"q9_my_plan": "सेवा 60%, जानकारी 40%", "q3_date_range": "D"})["posts_per_day"]
+        1
+    """
+    saved = earlier("02-strategy") if saved is None else saved
+    base = example()["example_calendar"]
+    shares = parse_shares(saved.get("q9_my_plan", ""))
+    rhythm = example()["date_range_choices"].get(str(saved.get("q3_date_range", "")))
+    text = str(saved.get("q9_my_plan", ""))
+    named = [
+        p for p in ("WhatsApp", "Facebook", "Instagram", "YouTube", "X") if re.search(rf"\b{p}\b", text, re.I)
+    ]
+    return {
+        "shares": shares or dict(base["shares"]),
+        "platforms": named or list(base["platforms"]),
+        "posts_per_day": (rhythm or base)["posts_per_day"],
+        "rest_days": list((rhythm or base)["rest_days"]),
+        "goal": _goal(text),
+        "source": {"pillars": "yours" if shares else "example", "rhythm": "yours" if rhythm else "example",
+                   "platforms": "yours" if named else "example"},
+    }  # fmt: skip
+
+
+# -- 2. the calendar and the silence period ----------------------------------------------------------------------
+
+
+def silence_window():
+    """The 48 hours that end when polling closes (Section 126 of the RP Act, 1951), as two Timestamps."""
+    import pandas as pd
+
+    poll = example()["poll"]
+    end = pd.Timestamp(poll["close"])
+    return end - pd.Timedelta(hours=poll["hours"]), end
+
+
+def in_silence(date, hour: int) -> bool:
+    """Whether a post at `hour` o'clock on `date` goes out inside the silence period.
+
+    Example:
+        >>> in_silence("2027-03-09", 9), in_silence("2027-03-10", 9), in_silence("2027-03-11", 19)
+        (False, True, False)
+    """
+    import pandas as pd
+
+    start, end = silence_window()
+    moment = pd.Timestamp(date).normalize() + pd.Timedelta(hours=int(hour))
+    return bool(start <= moment < end)
+
+
+def fortnight() -> list:
+    """The plan's days (Timestamps)."""
+    return list(calendar.days(example()["start"], example()["days"])["date"])
+
+
+def day_label(day) -> str:
+    """ "10 मार्च, बुध / 10 Mar, Wed" """
+    import pandas as pd
+
+    day = pd.Timestamp(day)
+    weekday_hi, weekday_en = calendar.WEEKDAYS[day.weekday()].split(" / ")
+    return f"{day.day} {MONTH_HI[day.month]}, {weekday_hi} / {day.day} {day.strftime('%b')}, {weekday_en}"
+
+
+def day_options() -> list[tuple[str, str]]:
+    """The fortnight as tick-box options: (label, "YYYY-MM-DD"), the day's example event beside it."""
+    events = {e["date"]: e["event_hi"] for e in example()["events"]}
+    return [(day_label(d) + (f" — {events[d.strftime('%Y-%m-%d')]}" if d.strftime("%Y-%m-%d") in events else ""),
+             d.strftime("%Y-%m-%d")) for d in fortnight()]  # fmt: skip
+
+
+def build_calendar(
+    settings: dict[str, Any] | None = None, *, hour: int | None = None, skip_silence: bool = False
+):
+    """The fortnight's calendar (camp.calendar.build) with the posting hour and whether each post falls in the
+    silence period; posts in it are kept, marked, so the check can show them, unless `skip_silence`."""
+    import pandas as pd
+
+    settings = settings or calendar_settings()
+    events = pd.DataFrame(example()["events"])
+    plan = calendar.build(example()["start"], shares=settings["shares"], platforms=settings["platforms"],
+                          posts_per_day=settings["posts_per_day"], n_days=example()["days"], events=events,
+                          rest_days=settings["rest_days"])  # fmt: skip
+    plan["hour"] = example()["post_hour"] if hour is None else int(hour)
+    plan["silence"] = [in_silence(d, h) for d, h in zip(plan["date"], plan["hour"])]
+    return plan[~plan["silence"]].reset_index(drop=True) if skip_silence else plan
+
+
+def coverage(post_days: list[str], *, hour: int | None = None) -> dict[str, Any]:
+    """How a set of post days meets the two calendar rules: at least `min_post_days` of the days outside the
+    silence period have a post, and no day inside it does (with posts at the plan's hour).
+
+    Example:
+        >>> coverage(["2027-03-01", "2027-03-10"])["silence_days"]
+        ['2027-03-10']
+    """
+    hour = example()["post_hour"] if hour is None else hour
+    days = {str(d)[:10] for d in post_days}
+    quiet = [d.strftime("%Y-%m-%d") for d in fortnight() if in_silence(d, hour)]
+    allowed = [d.strftime("%Y-%m-%d") for d in fortnight() if not in_silence(d, hour)]
+    covered = sorted(days & set(allowed))
+    return {
+        "covered": covered,
+        "allowed": allowed,
+        "silence_days": sorted(days & set(quiet)),
+        "quiet": quiet,
+        "enough": len(covered) >= example()["min_post_days"],
+    }
+
+
+def coverage_html(result: dict[str, Any]) -> str:
+    need = example()["min_post_days"]
+    lines = [
+        (result["enough"], f"मौन अवधि के बाहर {len(result['covered'])} दिन पोस्ट (कम से कम {need} चाहिए)",
+         f"{len(result['covered'])} days with a post outside the silence period (at least {need} needed)"),
+        (not result["silence_days"], f"मौन अवधि में पोस्ट वाले दिन: {', '.join(result['silence_days']) or 'कोई नहीं'}",
+         f"Days with a post in the silence period: {', '.join(result['silence_days']) or 'none'}"),
+    ]  # fmt: skip
+    return f"<ul>{_rows(lines)}</ul>"
+
+
+def plan_chart(plan=None, tour: list[dict] | None = None):
+    """Bars: posts a day, by pillar, over the fortnight; the silence period shaded, tour days marked (Hindi
+    labels). Returns the figure."""
+    charts.setup()
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    plan = build_calendar() if plan is None else plan
+    tour = example()["tour"] if tour is None else tour
+    days = fortnight()
+    table = pd.crosstab(plan["date"], plan["pillar"]).reindex(index=days, fill_value=0)
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    bottom = [0] * len(days)
+    for pillar in table.columns:
+        values = list(table[pillar])
+        ax.bar(range(len(days)), values, bottom=bottom, label=pillar, color=PILLAR_COLOURS.get(pillar, GREY))
+        bottom = [b + v for b, v in zip(bottom, values)]
+    quiet = [n for n, d in enumerate(days) if in_silence(d, example()["post_hour"])]
+    if quiet:
+        ax.axvspan(quiet[0] - 0.5, quiet[-1] + 0.5, color="#999", alpha=0.25, label="मौन अवधि")
+    top = max(bottom + [1])
+    for stop in tour:
+        n = days.index(pd.Timestamp(stop["date"])) if pd.Timestamp(stop["date"]) in days else None
+        if n is not None:
+            ax.annotate("प्रवास", (n, top + 0.15), ha="center", fontsize=8, color="#6d4c41")
+    ax.set_xticks(range(len(days)), [f"{d.day}\n{calendar.WEEKDAYS[d.weekday()][:4].strip()}" for d in days])
+    ax.set_ylim(0, top + 0.8)
+    ax.set_ylabel("पोस्ट")
+    ax.set_title(f"दो हफ़्ते की योजना: {example()['district']} — हर दिन की पोस्ट, स्तंभ के हिसाब से")
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    plt.show()
+    return fig
+
+
+def _source_line(settings: dict[str, Any]) -> str:
+    says = {"yours": "✍️ आपका (असाइनमेंट 02) / yours (assignment 02)", "example": "📄 उदाहरण / example"}
+    parts = [("स्तंभ / pillars", "pillars"), ("रोज़ पोस्ट और छुट्टी / rhythm", "rhythm"),
+             ("प्लैटफ़ॉर्म / platforms", "platforms")]  # fmt: skip
+    items = "".join(f"<li>{name}: {says[settings['source'][key]]}</li>" for name, key in parts)
+    goal = f"<p>🎯 {html.escape(settings['goal'])}</p>" if settings["goal"] else ""
+    return f"{goal}<ul>{items}</ul>"
+
+
+def calendar_planner(settings: dict[str, Any] | None = None) -> None:
+    """The fortnight's calendar from your assignment 02 answers (or the example): change the posts a day, the
+    rest day and the posting hour, and see coverage and the silence period checked at once."""
+    import ipywidgets as w
+
+    settings = settings or calendar_settings()
+    per_day = w.IntSlider(value=settings["posts_per_day"], min=1, max=3, description="रोज़ पोस्ट / posts a day")
+    rest = w.Dropdown(options=[("कोई नहीं / none", ""), ("रवि / Sun", "रवि")],
+                      value="रवि" if "रवि" in settings["rest_days"] else "", description="छुट्टी / rest day")  # fmt: skip
+    hour = w.IntSlider(value=example()["post_hour"], min=6, max=21, description="समय (बजे) / hour")
+    skip = w.Checkbox(value=False, description="मौन अवधि में पोस्ट हटाएँ / drop posts in the silence period")
+    source, view = w.HTML(_source_line(settings)), w.HTML()
+
+    def update(change=None) -> None:
+        chosen = {**settings, "posts_per_day": per_day.value, "rest_days": [rest.value] if rest.value else []}
+        plan = build_calendar(chosen, hour=hour.value, skip_silence=skip.value)
+        result = coverage(sorted({d.strftime("%Y-%m-%d") for d in plan["date"]}), hour=hour.value)
+        rows = "".join(
+            f"<tr style='background:{'#eee' if q else 'white'}'><td>{day_label(d)}</td><td>{p}</td><td>{pl}</td>"
+            f"<td>{html.escape(e)}</td><td>{'⛔ मौन अवधि / silence' if q else ''}</td></tr>"
+            for d, p, pl, e, q in zip(plan["date"], plan["pillar"], plan["platform"], plan["event"], plan["silence"])
+        )  # fmt: skip
+        view.value = coverage_html(result) + f"<table style='font-size:90%'>{rows}</table>"
+
+    for box in (per_day, rest, hour, skip):
+        box.observe(update, names="value")
+    update()
+    panel("calendar_planner", source, per_day, rest, hour, skip, view, per_day=per_day, rest=rest, hour=hour,
+          skip=skip, view=view)  # fmt: skip
+
+
+# -- 3. five posts, the AI label, consent -------------------------------------------------------------------------
+
+
+def label_rules():
+    """The AI-label checker: module 08's when it offers `check_label` with lesson 07's signature, else lesson 07's
+    (the ECI advisory of 24 October 2025 as the fact sheet states it)."""
+    try:
+        from camp.lessons import lesson08
+
+        found = getattr(lesson08, "check_label", None)
+    except ImportError:
+        found = None
+    if found is None:
+        from camp.lessons.lesson07 import check_label as found
+    return found
+
+
+def post_checks(post: dict[str, Any]) -> list[tuple[bool, str, str]]:
+    """Each rule for one planned post: (passes, Hindi, English): length on its platform, not in the silence
+    period, the AI label (when AI helped), consent for people in the picture."""
+    results = []
+    key = str(post.get("platform", "")).lower()
+    if key in platforms.PLATFORMS:
+        fit = platforms.check(post.get("text", ""), key)
+        results.append((fit.fits and not fit.too_many_hashtags,
+                        f"{fit.name_hi}: लंबाई {fit.length}{' / ' + str(fit.max_chars) if fit.max_chars else ''}, हैशटैग {fit.hashtags}",
+                        f"{fit.name_en}: length {fit.length}{' / ' + str(fit.max_chars) if fit.max_chars else ''}, hashtags {fit.hashtags}"))  # fmt: skip
+    quiet = in_silence(post.get("date", ""), post.get("hour", example()["post_hour"]))
+    results.append(
+        (
+            not quiet,
+            "मौन अवधि के बाहर" if not quiet else "मौन अवधि में पोस्ट: दूसरी तारीख़ चुनें",
+            "Outside the silence period" if not quiet else "In the silence period: pick another date",
+        )
+    )
+    if post.get("ai"):
+        label = post.get("label") or {}
+        results += label_rules()(kind=post.get("kind", "image"), label=label.get("text", ""),
+                                 share=float(label.get("share", 0) or 0), place=label.get("place", "none"),
+                                 entity_named=bool(label.get("entity_named")),
+                                 record_kept=bool(label.get("record_kept")))  # fmt: skip
+    if post.get("people"):
+        results.append((bool(post.get("consent")),
+                        "तस्वीर के लोगों की सहमति दर्ज है (बच्चों के लिए माता-पिता की)",
+                        "Consent of the people in the picture is recorded (a parent's for children)"))  # fmt: skip
+    return results
+
+
+def post_checker(index: int = 3) -> None:
+    """Pick one of the plan's five posts, edit it (text, date, label, consent) and see every rule checked."""
+    import ipywidgets as w
+
+    posts = example()["posts"]
+    pick = w.Dropdown(options=[(f"{p['id']}: {p['date']} · {p['platform']} · {p['pillar']}", n)
+                               for n, p in enumerate(posts)], value=index - 1, description="पोस्ट / post")  # fmt: skip
+    text = w.Textarea(layout=wide(height="70px"), description="पाठ / text")
+    date = w.Dropdown(
+        options=[(day_label(d), d.strftime("%Y-%m-%d")) for d in fortnight()], description="तारीख़ / date"
+    )
+    label = w.Text(description="लेबल / label", layout=wide("60%"))
+    share = w.FloatSlider(min=0, max=30, step=1, description="आकार % / size %")
+    place = w.Dropdown(options=[("ऊपर / top", "top"), ("बीच में / middle", "middle"), ("नीचे / bottom", "bottom"),
+                                ("कहीं नहीं / nowhere", "none")], description="जगह / where")  # fmt: skip
+    entity = w.Checkbox(description="संस्था का नाम कैप्शन में / entity named in caption")
+    record = w.Checkbox(description="रिकॉर्ड रखा / record kept")
+    consent = w.Checkbox(description="तस्वीर के लोगों की सहमति / consent of the people shown")
+    view = w.HTML()
+    boxes = dict(text=text, date=date, label=label, share=share, place=place, entity=entity, record=record,
+                 consent=consent)  # fmt: skip
+
+    def current() -> dict[str, Any]:
+        post = posts[pick.value]
+        return {**post, "text": text.value, "date": date.value, "consent": consent.value,
+                "label": {"text": label.value, "share": share.value, "place": place.value,
+                          "entity_named": entity.value, "record_kept": record.value}}  # fmt: skip
+
+    def update(change=None) -> None:
+        results = post_checks(current())
+        failed = sum(not ok for ok, *_ in results)
+        verdict = ("✅ यह पोस्ट नियमों के अनुसार है / this post meets the rules" if not failed
+                   else f"❌ {failed} नियम पूरे नहीं / {failed} rules not met")  # fmt: skip
+        view.value = f"<ul>{_rows(results)}</ul><b>{verdict}</b>"
+
+    def load(change=None) -> None:
+        post, lab = posts[pick.value], posts[pick.value].get("label") or {}
+        text.value, date.value, consent.value = post["text"], post["date"], bool(post.get("consent"))
+        label.value, share.value = lab.get("text", ""), float(lab.get("share", 0))
+        place.value = lab.get("place", "none")
+        entity.value, record.value = bool(lab.get("entity_named")), bool(lab.get("record_kept"))
+        update()
+
+    pick.observe(load, names="value")
+    for box in boxes.values():
+        box.observe(update, names="value")
+    load()
+    panel("post_checker", pick, *boxes.values(), view, pick=pick, view=view, **boxes)
+
+
+HOW = {
+    "form_ticked_self": (
+        "फ़ॉर्म पर ख़ुद टिक किया, मक़सद लिखा था",
+        "ticked the form herself/himself, purpose stated",
+    ),
+    "replied_yes": ("मक़सद बताने वाले संदेश पर 'हाँ' लिखा", "wrote 'yes' to a message stating the purpose"),
+    "pre_ticked": ("फ़ॉर्म पर पहले से टिक लगा था", "the box was ticked in advance"),
+}
+PURPOSES = {"whatsapp": ("व्हाट्सऐप अपडेट", "WhatsApp updates"), "photo": ("तस्वीर छापना", "publishing a photo")}
+
+
+def consent_problems(person: dict[str, Any], purpose: str) -> list[tuple[str, str]]:
+    """Why a person's consent does not cover `purpose` ("whatsapp" or "photo"), as (Hindi, English) lines; none
+    means it does. DPDP Act as the fact sheet states it: a clear affirmative action (not a pre-ticked box),
+    for this purpose, not withdrawn; a child (under 18) needs a parent's consent.
+
+    Example:
+        >>> consent_problems({"age": 30, "how": "pre_ticked", "purpose": "whatsapp", "withdrawn": ""}, "whatsapp")
+        [('पहले से टिक लगा बॉक्स सहमति नहीं है', 'A pre-ticked box is not consent')]
+    """
+    found = []
+    if person.get("how") not in ("form_ticked_self", "replied_yes"):
+        found.append(("पहले से टिक लगा बॉक्स सहमति नहीं है", "A pre-ticked box is not consent"))
+    if person.get("purpose") != purpose:
+        hi, en = PURPOSES.get(person.get("purpose"), ("कुछ और", "something else"))
+        found.append((f"सहमति दूसरे मक़सद के लिए थी: {hi}", f"The consent was for another purpose: {en}"))
+    if person.get("withdrawn"):
+        found.append(
+            (f"{person['withdrawn']} को सहमति वापस ले ली", f"Consent withdrawn on {person['withdrawn']}")
+        )
+    if int(person.get("age", 18)) < 18 and not person.get("guardian"):
+        found.append(("18 से कम उम्र: माता-पिता की सहमति चाहिए", "Under 18: a parent's consent is needed"))
+    return found
+
+
+def may_use(people: list[dict[str, Any]] | None = None, purpose: str = "whatsapp") -> list[str]:
+    """The ids of the people whose consent covers `purpose`.
+
+    Example:
+        >>> may_use()
+        ['V1', 'V6']
+    """
+    people = example()["people"] if people is None else people
+    return [p["id"] for p in people if not consent_problems(p, purpose)]
+
+
+def consent_checker(purpose: str = "whatsapp") -> None:
+    """The district's contact list: for a purpose (WhatsApp updates, a photo), whose consent covers it, and why
+    not for the others."""
+    import ipywidgets as w
+
+    pick = w.Dropdown(options=[(f"{hi} / {en}", k) for k, (hi, en) in PURPOSES.items()], value=purpose,
+                      description="किस काम के लिए / purpose")  # fmt: skip
+    view = w.HTML()
+
+    def update(change=None) -> None:
+        rows = ""
+        for p in example()["people"]:
+            problems = consent_problems(p, pick.value)
+            why = (
+                "<br>".join(f"{hi} / <small>{en}</small>" for hi, en in problems)
+                or "सहमति ठीक / consent covers it"
+            )
+            rows += (f"<tr><td>{p['id']}</td><td>{p['name']} / {p['name_en']}</td><td>{p['age']}</td>"
+                     f"<td>{HOW[p['how']][0]} / <small>{HOW[p['how']][1]}</small></td>"
+                     f"<td>{_mark(not problems)} {why}</td></tr>")  # fmt: skip
+        view.value = f"<table style='font-size:90%'>{rows}</table>"
+
+    pick.observe(update, names="value")
+    update()
+    panel("consent_checker", pick, view, pick=pick, view=view)
+
+
+# -- 4. the misinformation response plan ---------------------------------------------------------------------------
+
+
+def response_plan(saved: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The claim log's claims to answer today (lesson 06's rule, first = answer first), and the participant's
+    own truth-sandwich reply from assignment 06 (question 11), checked point by point; `source` says whose."""
+    from camp.lessons import lesson06
+
+    saved = earlier("06-answering") if saved is None else saved
+    due = lesson06.due_today(lesson06.claims())
+    reply = str(saved.get("q11_truth_sandwich") or "")
+    words = example()["reply_06"]
+    return {
+        "due": list(due["id"]),
+        "first": due.iloc[0]["id"] if len(due) else None,
+        "table": due,
+        "reply": reply,
+        "reply_points": lesson06.sandwich(reply, tuple(words["fact"]), tuple(words["myth"])) if reply else {},
+        "chose_06": list(saved.get("q6_due_today") or []),
+        "source": "yours" if reply or saved.get("q6_due_today") else "example",
+    }
+
+
+def claim_plan() -> None:
+    """The claim log for the plan: what to answer today, in order (lesson 06's rule), and your own reply from
+    assignment 06 checked against the five truth-sandwich points (or, without it, where to write one)."""
+    from camp.lessons import lesson06
+
+    plan = response_plan()
+    rows = "".join(f"<tr><td><b>{n}</b></td><td>{r.id}</td><td>{r.district}</td><td>{html.escape(r.claim_hi)}</td>"
+                   f"<td>{r.groups}</td><td>{lesson06.HARMS[r.harm][0].split(' (')[0]}</td></tr>"
+                   for n, r in enumerate(plan["table"].itertuples(), 1))  # fmt: skip
+    if plan["reply"]:
+        mine = (f"<p>✍️ असाइनमेंट 06 का आपका जवाब / your reply from assignment 06:</p>"
+                f"<pre style='white-space:pre-wrap'>{html.escape(plan['reply'])}</pre>"
+                + lesson06.sandwich_html(plan["reply_points"]))  # fmt: skip
+    else:
+        mine = (
+            "<p>📄 असाइनमेंट 06 का आपका जवाब नहीं मिला: उदाहरण लॉग दिख रहा है। अपना जवाब असाइनमेंट 10 में लिखें। / "
+            "Your reply from assignment 06 was not found: the example log is shown. Write your reply in "
+            "assignment 10.</p>"
+        )
+    import ipywidgets as w
+
+    view = w.HTML(f"<b>आज जवाब, इस क्रम में / reply today, in this order</b><table style='font-size:90%'>{rows}"
+                  f"</table>{mine}")  # fmt: skip
+    panel("claim_plan", view, view=view, plan=plan)
+
+
+# -- 5. the tour ---------------------------------------------------------------------------------------------------
+
+
+def tour_problems(stop: dict[str, Any]) -> list[tuple[str, str]]:
+    """Why a tour day breaks a rule: too much travel, a public meeting in the silence period, photos of people
+    without consent. None means the day is fine.
+
+    Example:
+        >>> [en for _, en in tour_problems({"date": "2027-03-10", "public": True, "travel_min": 60})]
+        ['A public meeting in the silence period']
+    """
+    found = []
+    limit = example()["max_travel_minutes"]
+    if int(stop.get("travel_min", 0)) > limit:
+        found.append((f"{stop['travel_min']} मिनट सफ़र: {limit} से ज़्यादा", f"{stop['travel_min']} minutes of travel: "
+                      f"more than {limit}"))  # fmt: skip
+    if stop.get("public") and any(in_silence(stop["date"], h) for h in range(8, 20)):
+        found.append(("मौन अवधि में जनसभा", "A public meeting in the silence period"))
+    if stop.get("photos") and not stop.get("consent"):
+        found.append(("लोगों की तस्वीरें बिना सहमति", "Photos of people without consent"))
+    return found
+
+
+def tour_table(stops: list[dict[str, Any]] | None = None):
+    """The tour as a table: day, place, whom to meet, travel, stay, and its problems. Module 09's planner is
+    not used here: its schedule is not a fixed table yet; this is the capstone's own small table."""
+    import pandas as pd
+
+    stops = example()["tour"] if stops is None else stops
+    return pd.DataFrame([{**s, "problems": "; ".join(en for _, en in tour_problems(s))} for s in stops])
+
+
+def tour_checker() -> None:
+    """The tour days of the plan: change a day's travel or move a meeting, and see the rules checked."""
+    import ipywidgets as w
+
+    stops = [dict(s) for s in example()["tour"]]
+    pick = w.Dropdown(
+        options=[(f"{s['date']} · {s['place']}", n) for n, s in enumerate(stops)], description="दिन / day"
+    )
+    date = w.Dropdown(
+        options=[(day_label(d), d.strftime("%Y-%m-%d")) for d in fortnight()], description="तारीख़ / date"
+    )
+    travel = w.IntSlider(min=0, max=420, step=15, description="सफ़र (मिनट) / travel (min)")
+    view = w.HTML()
+
+    def show(change=None) -> None:
+        rows = ""
+        for s in stops:
+            problems = tour_problems(s)
+            why = "<br>".join(f"{hi} / <small>{en}</small>" for hi, en in problems) or "ठीक / fine"
+            rows += (f"<tr><td>{day_label(s['date'])}</td><td>{s['place']}</td><td>{s['meet_hi']} / <small>"
+                     f"{s['meet_en']}</small></td><td>{s['travel_min']}</td><td>{s['stay_hi']}</td>"
+                     f"<td>{_mark(not problems)} {why}</td></tr>")  # fmt: skip
+        view.value = f"<table style='font-size:90%'>{rows}</table>"
+
+    def load(change=None) -> None:
+        date.value, travel.value = stops[pick.value]["date"], stops[pick.value]["travel_min"]
+
+    def edit(change=None) -> None:
+        stops[pick.value].update(date=date.value, travel_min=travel.value)
+        show()
+
+    pick.observe(load, names="value")
+    date.observe(edit, names="value")
+    travel.observe(edit, names="value")
+    load()
+    show()
+    panel(
+        "tour_checker", pick, date, travel, view, pick=pick, date=date, travel=travel, view=view, stops=stops
+    )
+
+
+# -- 6. three metrics with targets ----------------------------------------------------------------------------------
+
+METRICS = [
+    ("er_reach", "एंगेजमेंट दर (पहुँच से), %", "engagement rate (by reach), %"),
+    ("ctr", "क्लिक दर (CTR), %", "click-through rate (CTR), %"),
+    ("reach", "एक पोस्ट की पहुँच", "reach of one post"),
+]
+
+
+def targets(district: str | None = None, uplift: float = 20):
+    """The three metrics to watch: the district's median so far (posts.csv, camp.metrics formulas) and a target
+    `uplift` % above it.
+
+    Example:
+        >>> round(float(targets(uplift=20).loc["er_reach", "target"]), 2)
+        5.68
+    """
+    import pandas as pd
+
+    from camp import data
+
+    posts = metrics.add_rates(data.load("posts"))
+    mine = posts[posts["district"] == (district or example()["district"])]
+    rows = []
+    for key, hi, en in METRICS:
+        base = float(mine[key].median())
+        rows.append(
+            {"metric": key, "hi": hi, "en": en, "baseline": base, "target": base * (1 + uplift / 100)}
+        )
+    return pd.DataFrame(rows).set_index("metric")
+
+
+def metric_planner() -> None:
+    """Pick a district and how much better you aim to do: the three metrics' medians so far and their targets."""
+    import ipywidgets as w
+
+    from camp import data
+
+    districts = sorted(set(data.load("posts")["district"]))
+    pick = w.Dropdown(options=districts, value=example()["district"], description="ज़िला / district")
+    uplift = w.IntSlider(value=20, min=0, max=100, step=5, description="सुधार % / better by %")
+    view = w.HTML()
+
+    def update(change=None) -> None:
+        table = targets(pick.value, uplift.value)
+        rows = "".join(f"<tr><td>{r.hi}<br><small>{r.en}</small></td><td>{r.baseline:,.2f}</td>"
+                       f"<td><b>{r.target:,.2f}</b></td></tr>" for r in table.itertuples())  # fmt: skip
+        view.value = ("<table><tr><th>मेट्रिक / metric</th><th>अब तक (मध्य) / median so far</th>"
+                      f"<th>लक्ष्य / target</th></tr>{rows}</table>")  # fmt: skip
+
+    pick.observe(update, names="value")
+    uplift.observe(update, names="value")
+    update()
+    panel("metric_planner", pick, uplift, view, pick=pick, uplift=uplift, view=view)
+
+
+# -- 7. the whole plan, checked ---------------------------------------------------------------------------------------
+
+
+def plan_checks(
+    settings: dict[str, Any] | None = None, posts: list[dict] | None = None
+) -> list[tuple[bool, str, str]]:
+    """One line per part of the plan: calendar coverage and no post in the silence period (the calendar keeps
+    the rule: posts falling in it are dropped), each post's rules, the tour."""
+    plan = build_calendar(settings, skip_silence=True)
+    result = coverage(sorted({d.strftime("%Y-%m-%d") for d in plan["date"]}))
+    lines = [
+        (result["enough"], f"कैलेंडर: मौन अवधि के बाहर {len(result['covered'])} दिन पोस्ट",
+         f"Calendar: {len(result['covered'])} days with a post outside the silence period"),
+        (not result["silence_days"], "कैलेंडर: मौन अवधि में कोई पोस्ट नहीं", "Calendar: no post in the silence period"),
+    ]  # fmt: skip
+    for post in example()["posts"] if posts is None else posts:
+        failed = [en for ok, _, en in post_checks(post) if not ok]
+        lines.append((not failed, f"पोस्ट {post['id']}: {len(failed)} नियम अधूरे", f"Post {post['id']}: {len(failed)} "
+                      f"rules not met" + (f" ({'; '.join(failed)})" if failed else "")))  # fmt: skip
+    bad_tour = [s["date"] for s in example()["tour"] if tour_problems(s)]
+    lines.append(
+        (not bad_tour, f"प्रवास: {len(bad_tour)} दिन में दिक़्क़त", f"Tour: problems on {len(bad_tour)} days")
+    )
+    return lines
+
+
+def plan_check() -> None:
+    """The whole plan in one list: ✅ or ❌ for each part (calendar from your answers or the example)."""
+    import ipywidgets as w
+
+    settings = calendar_settings()
+    view = w.HTML(_source_line(settings) + f"<ul>{_rows(plan_checks(settings))}</ul>")
+    panel("plan_check", view, view=view)
