@@ -6,18 +6,31 @@ BIN    := $(VENV)/bin
 PORT   ?= 8888
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test bench lint setup clean-state system-deps screenshots lang-coverage
+.PHONY: lab test bench bench-lessons lint lock setup clean-state system-deps screenshots lang-coverage
 
 setup: $(STAMP)
 
 # The Hindi language pack for JupyterLab (its own small package; `camp lab` selects it for participants).
 LANGPACK := packages/jupyterlab-language-pack-hi-IN
 
-$(STAMP): pyproject.toml $(LANGPACK)/pyproject.toml
+# Installed from requirements.lock (the tested versions, `make lock` refreshes it from pyproject.toml's ranges) with
+# uv, bootstrapped into the venv with pip when missing; pip alone (`UV=`) installs the same pins, only slower.
+UV ?= $(BIN)/uv
+$(STAMP): pyproject.toml requirements.lock $(LANGPACK)/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -e $(LANGPACK)
+	@if [ -n "$(UV)" ]; then \
+		test -x $(UV) || $(BIN)/python -m pip install --quiet uv; \
+		$(UV) pip install --quiet --python $(BIN)/python -r requirements.lock && \
+		$(UV) pip install --quiet --python $(BIN)/python --no-deps -e . -e $(LANGPACK); \
+	else \
+		$(BIN)/python -m pip install --quiet -r requirements.lock && \
+		$(BIN)/python -m pip install --quiet --no-deps -e . -e $(LANGPACK); \
+	fi
 	@touch $(STAMP)
+
+# Re-resolve the pins (all platforms, Python 3.10 and newer) after changing a range in pyproject.toml.
+lock: $(STAMP)
+	$(UV) pip compile pyproject.toml --extra dev --universal --python-version 3.10 --quiet -o requirements.lock
 
 lab: $(STAMP)
 	$(BIN)/camp lab --port $(PORT)
@@ -52,6 +65,10 @@ lang-coverage: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m grader.bench $(BENCH_ARGS)
+
+# Each lesson's offline run against its 60-second goal (a figure, not a test).
+bench-lessons: $(STAMP)
+	$(BIN)/python -m grader.lessonbench $(BENCH_ARGS)
 
 # The participant's loop in Chromium (tests/test_loop_browser.py), one PNG a step in docs/screenshots/ for the
 # README. An emoji font (Debian's, as root with apt-get) keeps ✅ ❌ ⏳ from showing as boxes in the pictures.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 import subprocess
@@ -116,13 +115,19 @@ def test_a_killed_batch_resumes_and_loses_nothing(camp, tmp_path):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)  # the engine and its workers, as a power cut would
     proc.wait()
+    finished = {p.stem for p in done.glob("*.json") if p.stat().st_mtime != start.get(p.name)}
+    autograded = camp / "course" / "autograded"
+    graded_before = {f: f.stat().st_mtime_ns for s in finished for f in (autograded / s / assignment).glob("*.ipynb")}
+    assert finished and graded_before, "some submissions were graded before the kill"
     assert _tree_digest(submitted) == before, "no submission was touched"
     rerun = subprocess.run(cmd[:-1], env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     summary = rerun.stdout.splitlines()[-1] if "graded" in rerun.stdout.splitlines()[-1] else rerun.stdout
     assert "ungradable 0" in rerun.stdout and "skipped (already graded)" in rerun.stdout, summary
     skipped = int(rerun.stdout.split("skipped (already graded) ")[1].split()[0])
-    assert skipped >= 2
+    assert skipped >= len(finished) >= 2
+    # none twice: what was finished before the kill is not graded again
+    assert {f: f.stat().st_mtime_ns for f in graded_before} == graded_before
     from nbgrader.api import Gradebook
 
     with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
@@ -140,6 +145,7 @@ def test_other_trainers_can_write_while_a_batch_runs(camp):
     from nbgrader.api import Gradebook
 
     errors: list[BaseException] = []
+    writes: list[int] = []
     stop = threading.Event()
 
     def trainer():
@@ -147,8 +153,9 @@ def test_other_trainers_can_write_while_a_batch_runs(camp):
             with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
                 while not stop.is_set():
                     grade = gb.find_grade("q7_welcome_post", "00-start-here", "00-start-here", "right-00")
-                    grade.manual_score = 3
+                    grade.manual_score = 3 - len(writes) % 2  # a new value each time: every commit writes
                     gb.db.commit()
+                    writes.append(1)
                     time.sleep(0.01)
         except BaseException as exc:  # noqa: BLE001 - any failure is the finding
             errors.append(exc)
@@ -156,13 +163,21 @@ def test_other_trainers_can_write_while_a_batch_runs(camp):
     engine.autograde_batch(assignment="00-start-here", workers=2, show_progress=False)  # grades to write to
     thread = threading.Thread(target=trainer)
     thread.start()
+    while not writes and thread.is_alive():
+        time.sleep(0.01)
     try:
+        before = len(writes)
         result = engine.autograde_batch(assignment="00-start-here", workers=2, force=True, show_progress=False)
+        during = len(writes) - before
     finally:
         stop.set()
         thread.join()
     assert not errors, errors
+    assert during > 0, "the trainer wrote while the batch ran"
     assert not result.ungradable
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:  # the trainer's last write is what the gradebook holds
+        last = gb.find_grade("q7_welcome_post", "00-start-here", "00-start-here", "right-00").manual_score
+    assert last == 3 - (len(writes) - 1) % 2
 
 
 def test_progress_bar_and_summary_are_printed(camp):
@@ -173,4 +188,3 @@ def test_progress_bar_and_summary_are_printed(camp):
     assert "2/2" in out.stderr and "s left" in out.stderr
     assert "graded 2 · skipped (already graded) 0 · ungradable 0" in out.stdout
     assert out.stdout.splitlines()[0].startswith(("sandbox: bubblewrap", "WARNING: sandbox is WEAK"))
-    json.dumps(out.stdout)
