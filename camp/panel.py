@@ -1,7 +1,7 @@
 """मेरे असाइनमेंट / My assignments: fetch, validate, submit and read feedback in Hindi, without nbgrader's panel.
 
 Everything here runs in the participant's own kernel and needs only the exchange (nbgrader's own Python API,
-through `grader.participant`) and her work folder: never the gradebook or the course's sources.
+through `camp.participant`) and her work folder: never the gradebook or the course's sources.
 
 Example:
     >>> from camp import panel; panel.show()  # doctest: +SKIP
@@ -171,7 +171,7 @@ def _work_notebook(assignment: str) -> Path:
 
 def assignments() -> list[Entry]:
     """Every assignment released to me, fetched by me or submitted by me, with due dates and feedback state."""
-    from grader import participant
+    from camp import participant
 
     entries: dict[str, Entry] = {}
     for info in participant.list_assignments():
@@ -221,7 +221,7 @@ class Message:
 
 def fetch(assignment: str) -> Message:
     """Fetch a released assignment into my work folder."""
-    from grader import participant
+    from camp import participant
 
     if (paths.work_dir() / assignment).is_dir():
         return Message("यह असाइनमेंट पहले ही लिया जा चुका है — 📂 खोलें", "You already have this assignment — 📂 open it")
@@ -238,7 +238,7 @@ def fetch(assignment: str) -> Message:
 
 def submit(assignment: str) -> Message:
     """Hand in my work folder (notebook and answers.json); says when, and whether it was late."""
-    from grader import participant
+    from camp import participant
 
     _work_notebook(assignment)
     try:
@@ -325,7 +325,7 @@ def validate(assignment: str, *, timeout: int = 60) -> list[Check]:
     import nbformat
 
     from camp import answers
-    from grader.notebooks import ReliableClient
+    from camp.notebooks import ReliableClient
 
     path = _work_notebook(assignment)
     try:
@@ -412,9 +412,9 @@ def _copy_data_beside(assignment: str) -> None:
 
 
 def _cache_root() -> str:
-    from grader import config as camp_config
+    from camp.nbsettings import shared_settings
 
-    return str(camp_config.nbgrader_settings()["Exchange"]["cache"])
+    return str(shared_settings()["Exchange"]["cache"])
 
 
 def load_feedback(page: Path) -> dict | None:
@@ -445,7 +445,7 @@ def latest_feedback(assignment: str) -> tuple[Path, dict] | None:
 
 def my_feedback(assignment: str) -> str:
     """Fetch the returned feedback (nbgrader's fetch_feedback) and give it as HTML to show here."""
-    from grader import participant
+    from camp import participant
 
     waiting = any(e.feedback_waiting for e in assignments() if e.assignment == assignment)
     if waiting:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from camp import paths
-from grader import config as camp_config
-from grader.course import _run
+from camp.nbsettings import require_success, shared_settings, to_config
 
 
 def _exchange(kind: str, assignment: str):
@@ -15,7 +14,7 @@ def _exchange(kind: str, assignment: str):
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange import ExchangeFactory
 
-    cfg = camp_config.traitlets_config()
+    cfg = to_config(shared_settings())
     cfg.CourseDirectory.assignment_id = assignment
     coursedir = CourseDirectory(config=cfg)
     factory = ExchangeFactory(config=cfg)
@@ -25,7 +24,7 @@ def _exchange(kind: str, assignment: str):
 def _capture(app, what: str) -> None:
     from nbgrader.utils import capture_log
 
-    _run(capture_log(app), what)
+    require_success(capture_log(app), what)
 
 
 def fetch_assignment(*, assignment: str) -> Path:

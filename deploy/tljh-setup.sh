@@ -33,7 +33,7 @@ export CAMP_HUB_ROOT="${CAMP_HUB_ROOT:-/srv/camp}"
 PY="$TLJH/user/bin/python"
 CAMP_SOURCES="$SRC" "$PY" -m grader.hub setup --trainer "$TRAINER"
 if [ -n "$ROSTER" ]; then
-  CAMP_SOURCES="$SRC" CAMP_HOME="$CAMP_HUB_ROOT/course" "$PY" -m camp.cli roster import "$ROSTER" --create-accounts
+  CAMP_SOURCES="$SRC" CAMP_HOME="$CAMP_HUB_ROOT/course" "$PY" -m grader.cli roster import "$ROSTER" --create-accounts
 fi
 
 install -d "$TLJH/config/jupyterhub_config.d"

@@ -141,7 +141,7 @@ def answer_with_widgets(nb, answers: dict[str, Any], workdir: Path):
     Returns the notebook as the participant would save it; their answers.json is left in `workdir`.
     Tests and `make bench` use it to make honest submissions.
     """
-    from grader.notebooks import ReliableClient
+    from camp.notebooks import ReliableClient
 
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
     driver = new_code_cell(

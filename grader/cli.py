@@ -1,4 +1,8 @@
-"""`camp`: the command line. Each command is a thin wrapper over a keyword-only function."""
+"""`camp`: the command line, on top of both layers; each command is a thin wrapper over a keyword-only function.
+
+It lives in grader/, not camp/: camp/ is what participants' kernels import and the grading sandbox mounts, and
+it imports nothing from grader/ (tests/test_layers.py).
+"""
 
 from __future__ import annotations
 

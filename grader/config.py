@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from camp import paths
+from camp.nbsettings import shared_settings, to_config
 
 # Course-wide nbgrader settings. Kept as a dict so the same values reach nbgrader's Python API
 # (tests, the CLI) and the files JupyterLab's extensions read.
@@ -14,26 +15,25 @@ from camp import paths
 STUB_PY = ""
 
 
+def _group_shared() -> bool:
+    """Is the camp folder shared by a group of trainers (setgid and group-writable, as grader.hub makes it)?"""
+    try:
+        return paths.home().stat().st_mode & 0o2070 == 0o2070
+    except OSError:
+        return False
+
+
 def nbgrader_settings() -> dict[str, dict[str, object]]:
     """nbgrader's settings for the current camp folder, as {section: {option: value}}."""
+    settings = shared_settings()
+    settings["CourseDirectory"]["db_url"] = paths.db_url()
+    # Several trainers on one course (the hub's course folder, setgid and group-writable): nbgrader keeps what
+    # it writes group-writable and accepts exchange folders another trainer (or root) made.
+    settings["CourseDirectory"]["groupshared"] = _group_shared()
     return {
-        "CourseDirectory": {
-            "root": str(paths.course_root()),
-            "course_id": paths.COURSE_ID,
-            "db_url": paths.db_url(),
-            # What a participant's folder may carry besides the notebook (answers.json among them).
-            "ignore": [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".answers-*", ".camp-due.json"],
-            "max_file_size": 5000,
-        },
+        **settings,
         # The Formgrader's Collect button uses the same hostile-exchange checks as `camp collect`.
         "ExchangeFactory": {"collect": "grader.exchange.CampCollect"},
-        "Exchange": {
-            "root": str(paths.exchange_root()),
-            "assignment_dir": str(paths.work_dir()),
-            "path_includes_course": False,
-            # nbgrader's record of what this participant submitted: per camp, not user-wide
-            "cache": str(paths.home() / "nbgrader-cache"),
-        },
         "ClearSolutions": {
             "code_stub": {"python": STUB_PY},
             "text_stub": "✍️ यहाँ लिखें / write your answer here",
@@ -98,13 +98,7 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
 
 def traitlets_config():
     """The same settings as a traitlets Config object, for `NbGraderAPI(config=...)`."""
-    from traitlets.config import Config
-
-    cfg = Config()
-    for section, options in nbgrader_settings().items():
-        for key, value in options.items():
-            cfg[section][key] = value
-    return cfg
+    return to_config(nbgrader_settings())
 
 
 def write(home: Path | None = None) -> Path:

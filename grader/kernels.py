@@ -35,7 +35,7 @@ from nbformat import NotebookNode
 from traitlets import Float, Integer
 
 from camp.check import ANSWER_MIME
-from grader.notebooks import ShortPollMixin
+from camp.notebooks import ShortPollMixin
 from grader.sandbox import CGROUP_MOUNT, Sandbox
 
 ZYGOTE: Zygote | None = None  # one per grading worker process

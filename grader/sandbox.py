@@ -1,9 +1,11 @@
 """Where participant code runs while grading: a bubblewrap sandbox on Linux, resource limits everywhere.
 
 Strong mode (Linux with `bwrap`): the warm zygote lives in new user, PID, network, IPC and mount namespaces as
-an unprivileged user, seeing read-only Python and the `camp` package and its worker's scratch folder. Every
-kernel it forks then goes into namespaces of its own (grader/zygote.py): it sees only its own job folder and
-its own sockets, a fresh /tmp and /proc, and no other kernel, not even the zygote.
+an unprivileged user, seeing read-only Python, the `camp` package, of `grader` only the zygote's own files
+(ZYGOTE_MODULES; with the usual editable install nothing else of it: no answer key, no trainer's tools) and its
+worker's scratch folder. Every kernel it forks then goes into namespaces of its own (grader/zygote.py): it
+sees only its own job folder and its own sockets, a fresh /tmp and /proc, and no other kernel, not even the
+zygote.
 
 Never as root: when the grader is started as root (CI, a server, `sudo`), the sandbox is created by the
 unprivileged user `nobody` (or CAMP_GRADER_USER), so participant code is that user outside its namespaces
@@ -105,6 +107,20 @@ def _package_dir(name: str) -> Path:
     return Path(importlib.import_module(name).__path__[0]).resolve()
 
 
+#: The only trainer-side modules the sandbox holds: the zygote and what it imports (tests/test_layers.py checks
+#: that importing grader.zygote loads exactly these). Kernels need the participant package `camp`, nothing else.
+ZYGOTE_MODULES = ("grader", "grader.limits", "grader.zygote")
+
+
+def readonly_paths() -> set[Path]:
+    """What the strong sandbox mounts read-only besides the system: Python, `camp`, and the zygote's files."""
+    import importlib.util
+
+    zygote = {Path(importlib.util.find_spec(name).origin).resolve() for name in ZYGOTE_MODULES}
+    return {Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(sys.prefix).resolve(), _package_dir("camp"),
+            *zygote}
+
+
 @dataclass
 class Sandbox:
     strong: bool
@@ -202,10 +218,8 @@ class Sandbox:
                 args += ["--ro-bind", path, path]
         if os.path.exists("/etc/ld.so.cache"):
             args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-        readonly = {Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(sys.prefix).resolve(),
-                    _package_dir("camp"), _package_dir("grader")}
         staged = []
-        for path in sorted(readonly):
+        for path in sorted(readonly_paths()):
             args += ["--ro-bind", str(path), str(path)]
             staged.append(str(path))
         args += ["--bind", str(scratch), str(scratch)]

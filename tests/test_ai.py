@@ -19,7 +19,7 @@ import pytest
 from fakeai import FakeAI
 
 from camp import ai, aiconfig, paths
-from camp.cli import main
+from grader.cli import main
 
 DEVANAGARI = re.compile("[\u0900-\u097f]")
 

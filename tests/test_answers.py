@@ -277,7 +277,7 @@ def _cell(nb, grade_id: str):
 
 
 def _run(nb, folder):
-    from grader.notebooks import ReliableClient
+    from camp.notebooks import ReliableClient
 
     client = ReliableClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(folder)}})

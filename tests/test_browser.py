@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, camp_lab
 
-from grader import participant
+from camp import participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 sync_api = pytest.importorskip(

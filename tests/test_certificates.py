@@ -28,7 +28,7 @@ def issued(tmp_path_factory):
 
         (home / "roster.json").write_text(json.dumps(people, ensure_ascii=False), encoding="utf-8")
         truth.people = people
-        from camp.cli import main
+        from grader.cli import main
 
         out = home / "certs"
         buffer = io.StringIO()
@@ -128,7 +128,7 @@ def test_verify_accepts_the_real_code_and_rejects_edits(issued, capsys):
     """`camp verify`: the issued code passes; one changed character, or an edited record, fails."""
     import json
 
-    from camp.cli import main
+    from grader.cli import main
 
     _, _, _, home = issued
     register = json.loads((home / "certificates.json").read_text(encoding="utf-8"))

@@ -245,7 +245,7 @@ def collect_cli() -> str:
     import contextlib as _c
     import io
 
-    from camp.cli import main
+    from grader.cli import main
 
     buffer = io.StringIO()
     with _c.redirect_stdout(buffer):

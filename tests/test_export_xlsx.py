@@ -45,7 +45,7 @@ def expected_rows(truth: cohortgen.Truth) -> dict[str, dict]:
 
 
 def _export(path) -> None:
-    from camp.cli import main
+    from grader.cli import main
 
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["export", "grades", "--to", str(path)]) == 0
@@ -114,7 +114,7 @@ def test_xlsx_reads_back_as_numbers_and_text_cells(camp, tmp_path):
 
 
 def test_export_refuses_an_unknown_suffix(camp, tmp_path, capsys):
-    from camp.cli import main
+    from grader.cli import main
 
     assert main(["export", "grades", "--to", str(tmp_path / "grades.ods")]) == 1
     assert ".csv or .xlsx" in capsys.readouterr().err

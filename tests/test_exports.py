@@ -56,7 +56,7 @@ def test_exported_grades_hold_no_formula(fresh_home, tmp_path):
     """Roster names and forged gradebook ids starting with each formula character, through `camp export grades`."""
     from nbgrader.api import Gradebook
 
-    from camp.cli import main
+    from grader.cli import main
 
     paths.ensure_tools_on_path()
     paths.course_root().mkdir(parents=True)

@@ -84,7 +84,7 @@ class Camp:
         return done
 
     def camp(self, user: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return self.run_as(user, sys.executable, "-m", "camp.cli", *args, check=check)
+        return self.run_as(user, sys.executable, "-m", "grader.cli", *args, check=check)
 
     def python_as(self, user: str, code: str) -> str:
         return self.run_as(user, sys.executable, "-c", code, check=True).stdout.strip()
@@ -161,7 +161,7 @@ def camp():
         hub.setup(lead_trainer=c.trainer, settings=c.settings, release_all=False)
         env = {**os.environ, **c.settings.env(), "CAMP_HOME": str(c.settings.course_home)}
         done = subprocess.run(
-            [sys.executable, "-m", "camp.cli", "roster", "import", str(csv), "--create-accounts"],
+            [sys.executable, "-m", "grader.cli", "roster", "import", str(csv), "--create-accounts"],
             env=env, capture_output=True, text=True, timeout=300,
         )
         created += [p for p in c.participants if hub.user_exists(p)]

@@ -157,7 +157,7 @@ def test_db_migrate_moves_a_sqlite_camp_without_loss(postgres, tmp_path, monkeyp
 
     url = postgres.url(postgres.new_database())
     env = {**os.environ, "CAMP_HOME": str(home)}
-    done = subprocess.run([sys.executable, "-m", "camp.cli", "db", "migrate", "--to", url], env=env,
+    done = subprocess.run([sys.executable, "-m", "grader.cli", "db", "migrate", "--to", url], env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "3 submissions, total score 10" in done.stdout
@@ -172,7 +172,7 @@ def test_db_migrate_moves_a_sqlite_camp_without_loss(postgres, tmp_path, monkeyp
     (tmp_path / "course").symlink_to(home)  # a hub whose course folder is this camp
     assert hub.trainer_db_url(hub.Settings(root=tmp_path)) == hub._engine_url(url)
 
-    again = subprocess.run([sys.executable, "-m", "camp.cli", "db", "migrate", "--to", url], env=env,
+    again = subprocess.run([sys.executable, "-m", "grader.cli", "db", "migrate", "--to", url], env=env,
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 1 and "not empty" in again.stderr
     assert postgres.password not in again.stdout + again.stderr

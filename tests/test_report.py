@@ -178,7 +178,7 @@ def test_one_query_per_view_whatever_the_cohort_size(camp, tmp_path, monkeypatch
 
 def test_camp_report_terminal_and_self_contained_html(camp, tmp_path):
     """`camp report --html`: the terminal table names the sections; the HTML embeds PNG charts and fetches nothing."""
-    from camp.cli import main
+    from grader.cli import main
 
     truth, _ = camp
     out = tmp_path / "report.html"
@@ -319,7 +319,7 @@ def test_roster_duplicate_ids_are_reported_and_names_split(fresh_home, tmp_path)
     from nbgrader.api import Gradebook
 
     from camp import paths
-    from camp.cli import main
+    from grader.cli import main
     from grader.roster import import_roster, load
 
     paths.course_root().mkdir(parents=True)
@@ -342,7 +342,7 @@ def test_roster_duplicate_ids_are_reported_and_names_split(fresh_home, tmp_path)
 
 
 def test_feedback_and_evening_take_several_assignments():
-    from camp.cli import build_parser
+    from grader.cli import build_parser
 
     parser = build_parser()
     assert parser.parse_args(["feedback", "00-start-here", "01-landscape"]).assignment == ["00-start-here", "01-landscape"]
