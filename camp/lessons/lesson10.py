@@ -237,8 +237,11 @@ def plan_chart(plan=None, tour: list[dict] | None = None):
         n = days.index(pd.Timestamp(stop["date"])) if pd.Timestamp(stop["date"]) in days else None
         if n is not None:
             ax.annotate("प्रवास", (n, top + 0.15), ha="center", fontsize=8, color="#6d4c41")
-    ax.set_xticks(range(len(days)), [f"{d.day}\n{calendar.WEEKDAYS[d.weekday()][:4].strip()}" for d in days])
+    ax.set_xticks(
+        range(len(days)), [f"{d.day}\n{calendar.WEEKDAYS[d.weekday()].split(' / ')[0]}" for d in days]
+    )
     ax.set_ylim(0, top + 0.8)
+    ax.set_yticks(range(int(top) + 1))
     ax.set_ylabel("पोस्ट")
     ax.set_title(f"दो हफ़्ते की योजना: {example()['district']} — हर दिन की पोस्ट, स्तंभ के हिसाब से")
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
