@@ -9,6 +9,10 @@ Each setting is taken from the first place that sets it:
    the keys in `FILE_KEYS`, readable by its owner only (`chmod 600`), otherwise it is refused;
 4. the provider's preset, for the endpoint and model still missing.
 
+On the camp's JupyterHub, `CAMP_AI_HUB_URL` (set by the hub) names the camp's model service: with no endpoint
+or provider in the environment it is the endpoint, and the person's own `JUPYTERHUB_API_TOKEN` is its key
+(sent only to that endpoint; the service holds the model server's real key, see grader/modelproxy.py).
+
 The provider is the first one named (or recognised from an endpoint or key) in that order. An endpoint,
 model or key set in a later place for a different provider is skipped, so two providers' settings never
 mix and a key is never sent to another provider's server.
@@ -199,9 +203,14 @@ def resolve() -> Settings:
     Never raises: a problem (an unknown provider, a config file others can read) is kept in
     `Settings.problem`, and the settings count as not configured.
     """
+    environment = {k: os.environ[v] for k, v in ENV.items() if os.environ.get(v)}
+    hub = os.environ.get("CAMP_AI_HUB_URL", "").strip().rstrip("/")
+    hub = hub and hub + "/v1"
+    if hub and "base_url" not in environment and "provider" not in environment:
+        environment.update(provider=CUSTOM, base_url=hub)
     layers: list[tuple[str, dict[str, Any]]] = [
         ("session", {k: v for k, v in session.items() if v not in (None, "")}),
-        ("environment", {k: os.environ[v] for k, v in ENV.items() if os.environ.get(v)}),
+        ("environment", environment),
     ]
     settings = Settings()
     try:
@@ -209,6 +218,14 @@ def resolve() -> Settings:
     except CampError as exc:
         settings.problem = exc
     chosen = _merge(layers, settings.sources)
+    if (
+        hub
+        and chosen.get("base_url") == hub
+        and not chosen.get("api_key")
+        and os.environ.get("JUPYTERHUB_API_TOKEN")
+    ):
+        chosen["api_key"] = os.environ["JUPYTERHUB_API_TOKEN"]  # the hub token goes to the hub's service only
+        settings.sources["api_key"] = "JupyterHub"
     try:
         _fill(settings, chosen)
     except CampError as exc:

@@ -7,6 +7,9 @@
 #
 # Environment: CAMP_HUB_ROOT (/srv/camp), CAMP_HUB_IP (127.0.0.1), CAMP_HUB_PORT (8000),
 # CAMP_HUB_TRAINERS_GROUP (camp-trainers), CAMP_HUB_PARTICIPANTS_GROUP (camp-participants).
+# The camp's model server as the hub service `camp-ai` (grader/modelproxy.py), only when CAMP_AI_UPSTREAM is set:
+# CAMP_AI_UPSTREAM (http://gpu-box:8000/v1), CAMP_AI_MODEL, CAMP_AI_MASTER_KEY_FILE (root's, 0600; default
+# /srv/camp/hub/ai-master-key), CAMP_AI_REQUESTS_PER_MINUTE (20 per person), CAMP_AI_PROXY_PORT (8181).
 from grader.hub import configure
 
 c = get_config()  # noqa: F821 (JupyterHub provides it)

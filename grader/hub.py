@@ -453,6 +453,9 @@ def configure(c, *, settings: Settings | None = None, network: bool = True) -> N
             "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "read:groups"],
             "services": ["camp-admin"],
         }]
+    from grader import modelproxy
+
+    modelproxy.register(c, settings)  # the camp's model server as the hub service camp-ai (when CAMP_AI_UPSTREAM)
 
 
 def _network(c, settings: Settings) -> None:
