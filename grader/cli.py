@@ -225,7 +225,21 @@ def _ai_report(args) -> int:
     return 0
 
 
+def _ai_usage(args) -> int:
+    import json
+
+    from grader.modelproxy import fetch_usage, usage_table
+
+    data = fetch_usage(file=args.file)
+    print(json.dumps(data, ensure_ascii=False, indent=1) if args.json else usage_table(data))
+    return 0
+
+
 def _add_ai_commands(sub) -> None:
+    p = sub.add_parser("ai-usage", help="the camp's model service (JupyterHub): requests and tokens per person")
+    p.add_argument("--file", type=Path, help="as root on the server: read the service's usage file instead")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=_ai_usage)
     ai = sub.add_parser("ai", help="the AI connection").add_subparsers(dest="action", required=True)
     ai.add_parser("check", help="show the AI settings, make one tiny test call").set_defaults(func=_ai_check)
     ai.add_parser("status", help="show the AI settings (the key masked)").set_defaults(func=_ai_check)
