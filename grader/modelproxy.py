@@ -293,8 +293,10 @@ def make_app(proxy: Proxy):
                         if state.get(name):
                             self.set_header(name.title(), state[name])
                 received.append(data)
+                if self.request.connection.stream.closed():
+                    return  # the participant went away: keep reading, for the usage count
                 self.write(data)
-                self.flush()
+                self.flush().add_done_callback(lambda done: done.exception())  # a hang-up is not news
 
             request = httpclient.HTTPRequest(
                 proxy.upstream + path,

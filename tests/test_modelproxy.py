@@ -450,3 +450,30 @@ def test_participant_server_environment_holds_no_master_key(camp):
     assert "Spawning" in camp.log()  # the log searched is the hub's real one
     found = subprocess.run(["git", "grep", "-l", camp.master_key], cwd=paths.SOURCE_ROOT, capture_output=True)
     assert found.returncode == 1 and not found.stdout
+
+
+def test_camp_ai_sends_the_hub_token_only_to_the_hub_service(monkeypatch, tmp_path):
+    """Does camp.ai take the hub's service and the person's token from the environment, and never send that
+    token to another endpoint the person chose in the session?"""
+    from camp import ai, aiconfig
+
+    for name in (*aiconfig.ENV.values(), "GEMINI_API_KEY", "GROQ_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CAMP_AI_CONFIG", str(tmp_path / "none.json"))
+    monkeypatch.setenv("CAMP_AI_HUB_URL", "http://127.0.0.1:8181/services/camp-ai/")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "hub-token-of-alice-0123456789")
+    monkeypatch.setenv("CAMP_AI_MODEL", "fake-model")
+    monkeypatch.setattr(aiconfig, "session", {})
+    settings = aiconfig.resolve()
+    assert (settings.base_url, settings.api_key) == (
+        "http://127.0.0.1:8181/services/camp-ai/v1",
+        "hub-token-of-alice-0123456789",
+    )
+    assert settings.configured and settings.sources["api_key"] == "JupyterHub"
+    ai.configure(base_url="http://someone-else:11434/v1")
+    elsewhere = aiconfig.resolve()
+    assert elsewhere.base_url == "http://someone-else:11434/v1"
+    assert elsewhere.api_key != "hub-token-of-alice-0123456789"
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://other-server/v1")  # the operator's own endpoint wins
+    aiconfig.session.clear()
+    assert aiconfig.resolve().api_key != "hub-token-of-alice-0123456789"
