@@ -276,6 +276,10 @@ def make_app(proxy: Proxy):
             """Send the request on with the master key; the reply streams back as it comes. (status, body, type)"""
             state: dict = {"status": 502, "type": "", "started": False}
             received: list[bytes] = []
+            secret = proxy.master_key.encode("utf-8")
+
+            def redact(data: bytes) -> bytes:  # some servers quote the key they refused in their error
+                return data.replace(secret, b"***")
 
             def header(line: str) -> None:
                 if line.startswith("HTTP/"):
@@ -293,9 +297,9 @@ def make_app(proxy: Proxy):
                         if state.get(name):
                             self.set_header(name.title(), state[name])
                 received.append(data)
-                if self.request.connection.stream.closed():
-                    return  # the participant went away: keep reading, for the usage count
-                self.write(data)
+                if state["status"] >= 400 or self.request.connection.stream.closed():
+                    return  # an error is sent whole, below; a participant who went away: read on, for the count
+                self.write(redact(data))
                 self.flush().add_done_callback(lambda done: done.exception())  # a hang-up is not news
 
             request = httpclient.HTTPRequest(
@@ -322,6 +326,8 @@ def make_app(proxy: Proxy):
                 return 502, b"", ""
             if not state["started"]:  # no body (or an error before one): the status still goes back
                 self.set_status(state["status"] if reply.code != 599 else 502)
+            elif state["status"] >= 400:
+                self.write(redact(b"".join(received)))
             self.finish()
             return state["status"], b"".join(received), state["type"]
 
@@ -435,7 +441,9 @@ def main() -> int:
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL") or service_url())
 
     async def serve() -> None:
-        make_app(proxy).listen(url.port or DEFAULT_PORT, address=url.hostname or "127.0.0.1")
+        make_app(proxy).listen(
+            url.port or DEFAULT_PORT, address=url.hostname or "127.0.0.1", max_body_size=8 * 1024 * 1024
+        )
         log.info(
             "serving %s on %s (upstream %s, %d requests / %g s per person)",
             proxy.prefix,

@@ -248,6 +248,11 @@ def test_own_token_reaches_the_model_server_with_the_master_key(camp):
         assert camp.master_key not in answer.text + json.dumps(dict(answer.headers))
         assert camp.tokens[alice] not in answer.text
 
+    camp.fake.fail(401)  # a model server that refuses the key and quotes it back (the fake does, as some do)
+    refused = camp.chat(camp.tokens[alice])
+    assert refused.status_code == 401 and "Incorrect API key" in refused.text
+    assert camp.fake.requests[-1].key == camp.master_key and camp.master_key not in refused.text
+
 
 @pytest.mark.parametrize("case", ["missing", "forged", "service token", "no scope", "header says who"])
 def test_a_bad_or_missing_token_gets_403_before_anything_is_sent(camp, case):
