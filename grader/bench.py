@@ -45,7 +45,7 @@ def build_submissions(n: int, assignments: list[str] | None = None) -> list[tupl
     """N submissions spread over the assignments that have answer data; returns (assignment, student)."""
     from camp import paths
     from grader.authoring import answer_with_widgets
-    from grader.course import assignment_ids
+    from grader.submissions import assignment_ids
 
     known = assignment_ids()
     data = {a: f for a, f in answer_data().items() if a in known and (not assignments or a in assignments)}

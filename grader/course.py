@@ -6,60 +6,22 @@ Each verb is a keyword-only function; the `camp` command line and notebooks call
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
 from camp import paths
-from camp.lang import CampError
+from camp.nbsettings import require_success
 from grader import config as camp_config
-
-
-def _api():
-    paths.ensure_tools_on_path()
-    from nbgrader.apps.api import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
-    cfg = camp_config.traitlets_config()
-    return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
-
-
-def _run(result: dict, what: str) -> dict:
-    if not result.get("success"):
-        detail = (result.get("error") or result.get("log") or "").strip().splitlines()
-        last = detail[-1] if detail else "unknown error"
-        raise CampError(f"{what} नहीं हो सका: {last}", f"{what} failed: {last}")
-    return result
-
-
-def assignment_ids() -> list[str]:
-    """The course's assignments: one folder each under `assignments/` holding a notebook."""
-    root = paths.assignments_source()
-    return (
-        sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
-        if root.exists()
-        else []
-    )
-
-
-def _known(assignment: str) -> None:
-    if assignment not in assignment_ids():
-        known = ", ".join(assignment_ids()) or "-"
-        raise CampError(
-            f"'{assignment}' नाम का कोई असाइनमेंट नहीं है (उपलब्ध: {known})",
-            f"there is no assignment called '{assignment}' (known: {known})",
-        )
-
-
-def tree_hash(folder: Path) -> str:
-    """SHA-256 of a folder's file names and contents (empty folder or none: the hash of nothing)."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and ".ipynb_checkpoints" not in path.parts:
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+from grader.submissions import (
+    assignment_ids,
+    failure_reason,
+    nbgrader_api,
+    preflight,
+    require_known,
+    submitted_students,
+    tree_hash,
+)
 
 
 def _state() -> dict:
@@ -136,19 +98,19 @@ def release(*, assignments: list[str] | None = None, to_exchange: bool = True, d
         parse_due(due)  # a date that cannot be read stops here, before anything is generated
     names = assignments or assignment_ids()
     for name in names:
-        _known(name)
-    api = _api()
+        require_known(name)
+    api = nbgrader_api()
     for name in names:
         src = paths.assignments_source() / name
         dest = paths.course_root() / "source" / name
         if not dest.exists():
             shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        _run(api.generate_assignment(name, force=True, create=True), f"generate {name}")
+        require_success(api.generate_assignment(name, force=True, create=True), f"generate {name}")
         if due:
             camp_feedback.set_due(assignment=name, due=due)
         if to_exchange:
             api.unrelease(name)
-            _run(api.release_assignment(name), f"release {name}")
+            require_success(api.release_assignment(name), f"release {name}")
             camp_feedback.publish_due(assignment=name)
     return names
 
@@ -165,18 +127,13 @@ def collect(*, assignment: str) -> list[str]:
     return submitted_students(assignment=assignment)
 
 
-def submitted_students(*, assignment: str) -> list[str]:
-    root = paths.course_root() / "submitted"
-    return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir()) if root.exists() else []
-
-
 def autograde(*, assignment: str, students: list[str] | None = None) -> dict[str, str]:
     """Autograde collected submissions; returns {participant: "graded" or "ungradable: reason"}.
 
     One bad submission never stops the batch.
     """
-    _known(assignment)
-    api = _api()
+    require_known(assignment)
+    api = nbgrader_api()
     outcome = {}
     for student in students or submitted_students(assignment=assignment):
         problem = preflight(assignment=assignment, student=student)
@@ -184,51 +141,14 @@ def autograde(*, assignment: str, students: list[str] | None = None) -> dict[str
             outcome[student] = "ungradable: " + problem
             continue
         result = api.autograde(assignment, student, force=True, create=True)
-        outcome[student] = "graded" if result.get("success") else "ungradable: " + _reason(result)
+        outcome[student] = "graded" if result.get("success") else "ungradable: " + failure_reason(result)
     return outcome
-
-
-def preflight(*, assignment: str, student: str) -> str | None:
-    """Why a submission cannot be graded (missing, renamed or corrupt notebook), or None if it can."""
-    import nbformat
-
-    folder = paths.course_root() / "submitted" / student / assignment
-    if not folder.is_dir():
-        return "no submission folder"
-    expected = sorted(p.name for p in (paths.course_root() / "release" / assignment).glob("*.ipynb"))
-    found = sorted(p.name for p in folder.glob("*.ipynb"))
-    for name in expected:
-        if name not in found:
-            others = f" (found: {', '.join(found)})" if found else ""
-            return f"notebook {name} missing from the submission{others}"
-        try:
-            nb = nbformat.read(folder / name, as_version=4)
-        except Exception:
-            return "notebook is not valid JSON"
-        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
-        twice = sorted({i for i in ids if i and ids.count(i) > 1})
-        if twice:
-            return f"graded cell {', '.join(twice)} appears more than once (copied by the participant)"
-    return None
-
-
-def _reason(result: dict) -> str:
-    """One line saying why nbgrader failed: the underlying exception, not its generic "see above" message."""
-    import re
-
-    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    causes = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit)\b.*:", line)
-              and "NbGraderException" not in line and "Please see the" not in line]
-    if causes:
-        return causes[-1][:200]
-    return lines[-1][:200] if lines else "unknown error"
 
 
 def feedback(*, assignment: str, students: list[str] | None = None) -> list[str]:
     """Generate feedback for graded submissions and release it to the exchange."""
-    _known(assignment)
-    api = _api()
+    require_known(assignment)
+    api = nbgrader_api()
     done = []
     for student in students or submitted_students(assignment=assignment):
         graded = paths.course_root() / "autograded" / student / assignment
@@ -238,8 +158,8 @@ def feedback(*, assignment: str, students: list[str] | None = None) -> list[str]
 
         for notebook in graded.glob("*.ipynb"):
             redact_secrets(notebook)  # a key pasted into a notebook never travels back in feedback
-        _run(api.generate_feedback(assignment, student, force=True), f"feedback {assignment}/{student}")
-        _run(api.release_feedback(assignment, student), f"release feedback {assignment}/{student}")
+        require_success(api.generate_feedback(assignment, student, force=True), f"feedback {assignment}/{student}")
+        require_success(api.release_feedback(assignment, student), f"release feedback {assignment}/{student}")
         from grader.feedback import release_data
 
         release_data(assignment=assignment, student=student)  # the panel shows it inline from this data
@@ -294,7 +214,7 @@ def evening(*, assignments: list[str] | None = None, workers: int | None = None,
 
     names = assignments or assignment_ids()
     for name in names:
-        _known(name)
+        require_known(name)
     with_work = []
     for name in names:
         collected = exchange.collect(assignment=name)

@@ -110,7 +110,7 @@ def _state_dir(assignment: str) -> Path:
 
 def fingerprint(assignment: str, student: str) -> str:
     """What a grade depends on: the submitted files and the assignment's source."""
-    from grader.course import tree_hash
+    from grader.submissions import tree_hash
 
     submitted = tree_hash(paths.course_root() / "submitted" / student / assignment)
     return hashlib.sha256((submitted + tree_hash(paths.course_root() / "source" / assignment)).encode()).hexdigest()
@@ -255,7 +255,7 @@ def sync_gradebook() -> None:
 #: (multiprocessing's forkserver), instead of each importing them again (3 s of CPU each).
 WORKER_MODULES = ["grader.kernels", "nbgrader.apps.api", "nbgrader.coursedir", "nbgrader.preprocessors",
                   "nbgrader.converters", "nbclient", "sqlalchemy", "grader.verdict", "grader.integrity",
-                  "grader.widget_answers", "grader.rubric", "grader.sanitize", "grader.course"]
+                  "grader.widget_answers", "grader.rubric", "grader.sanitize", "grader.submissions"]
 
 
 def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int, int],
@@ -285,7 +285,7 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
     from nbgrader.coursedir import CourseDirectory
 
     from grader import integrity
-    from grader.course import _reason
+    from grader.submissions import failure_reason
 
     _fast_schema_validation()
     _fast_gradebook()
@@ -307,7 +307,7 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
             sync_gradebook()
             times.update(review=t2 - t1, sync=time.monotonic() - t2)
             return "graded", review
-        return "ungradable: " + _reason(result), []
+        return "ungradable: " + failure_reason(result), []
 
     try:
         while True:
@@ -396,14 +396,14 @@ def autograde_batch(
     `assignment` may be a list: the same workers then grade them all in one batch, and results are keyed
     "assignment/participant". Already graded, unchanged submissions are skipped unless `force`.
     """
-    from grader.course import _known, preflight, submitted_students
     from grader.sandbox import Sandbox
+    from grader.submissions import preflight, require_known, submitted_students
 
     if "jsonschema" not in sys.modules:  # as in the workers (grader/kernels.py): no 1.3 s "iri" grammar build
         sys.modules.setdefault("rfc3987_syntax", None)
     names = [assignment] if isinstance(assignment, str) else list(assignment)
     for name in names:
-        _known(name)
+        require_known(name)
     paths.ensure_tools_on_path()
     start = time.monotonic()
     sandbox = Sandbox.detect()

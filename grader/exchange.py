@@ -315,9 +315,10 @@ def collect(
     """
     from nbgrader.utils import parse_utc
 
-    from grader import course, roster
+    from grader import roster
+    from grader.submissions import require_known
 
-    course._known(assignment)
+    require_known(assignment)
     exchange_root = Path(exchange_root or paths.exchange_root())
     course_root = Path(course_root or paths.course_root())
     report = CollectReport(assignment)

@@ -934,9 +934,9 @@ def test_end_to_end_with_nbgrader_autograde(fresh_home, fake, capsys):
     """Through real generate + autograde, does ai-grade read the widget answer from answers.json and grade it?"""
     from nbgrader.api import Gradebook
 
-    from grader.course import _api
+    from grader.submissions import nbgrader_api
 
-    api = _api()
+    api = nbgrader_api()
     source = paths.course_root() / "source" / A
     source.mkdir(parents=True)
     nbformat.write(source_notebook(), source / f"{A}.ipynb")

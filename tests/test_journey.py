@@ -9,8 +9,8 @@ import json
 import pytest
 from conftest import answer_fixture, answer_with_widgets
 
-from camp import progress
-from grader import course, participant, roster
+from camp import participant, progress
+from grader import course, roster
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "00-start-here"

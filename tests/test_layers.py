@@ -70,3 +70,34 @@ def test_the_sandbox_holds_only_the_zygotes_grader_files():
     inside = sorted(p.name for p in mounted if p.is_relative_to(grader_dir))
     assert inside == ["__init__.py", "limits.py", "zygote.py"]
     assert grader_dir not in mounted and CAMP.resolve() in mounted
+
+
+def _imports_of(path: Path) -> list[tuple[str, list[str]]]:
+    """(module, names imported from it) for every import in a file, at any depth."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.module, [alias.name for alias in node.names]))
+    return found
+
+
+def test_the_engine_and_the_course_share_a_module_not_each_others_privates():
+    """Is the course ↔ engine cycle gone: the engine never imports grader.course, grader.submissions imports
+    neither, and no grader module imports another's private (underscored) names?"""
+    grader_dir = Path(sandbox.__file__).resolve().parent
+
+    def modules(name: str) -> set[str]:
+        found = set()
+        for module, names in _imports_of(grader_dir / f"{name}.py"):
+            found.add(module)
+            found.update(f"{module}.{n}" for n in names)
+        return found
+
+    assert "grader.course" not in modules("engine")
+    assert not {"grader.course", "grader.engine"} & modules("submissions")
+    private = [f"{path.name}: from {module} import {n}" for path in sorted(grader_dir.glob("*.py"))
+               for module, names in _imports_of(path) if module.split(".")[0] in ("grader", "camp")
+               for n in names if n.startswith("_") and n != "__version__"]
+    assert private == []

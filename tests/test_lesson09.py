@@ -80,6 +80,21 @@ def test_schedule_works_on_any_table_with_place_and_coordinates():
     ]
     assert plan.attrs["not_visited"] == ["दूर"]
     assert lesson09.build_schedule(bare.iloc[:0], days=2).empty
+    vidisha = lesson09.build_schedule(bare, days=1, office="ज़िला कार्यालय (विदिशा)")
+    assert vidisha.place.iloc[-1] == "ज़िला कार्यालय (विदिशा)"
+    ax = lesson09.tour_map(vidisha, bare, district="विदिशा", show=False).axes[0]
+    assert len(ax.lines) == 1 and ax.get_title().startswith("विदिशा ज़िले")
+    assert lesson09.tour_days(plan, "2027-03-02") == [
+        {"date": "2027-03-02", "place": "क, ख", "meet_hi": "", "travel_min": 15 + 15 + 30,
+         "stay_hi": lesson09.HQ[0]}
+    ]  # fmt: skip
+    table = lesson09.places()
+    days = lesson09.tour_days(
+        lesson09.build_schedule(table.nlargest(8, "priority"), stays=table), "2027-02-27"
+    )
+    assert [d["date"] for d in days] == ["2027-02-27", "2027-02-28"]
+    assert days[1] == {"date": "2027-02-28", "place": "महुआखेड़ा, घाटपुरा", "meet_hi": "आदिवासी बस्ती की सभा; मछुआरा समिति",
+                       "travel_min": 145, "stay_hi": "घाटपुरा"}  # fmt: skip
 
 
 def test_tour_planner_redraws_as_the_days_change():

@@ -108,6 +108,7 @@ def build_schedule(
     day_end: str = "19:00",
     speed_kmh: float = SPEED_KMH,
     stays=None,
+    office: str = HQ[0],
 ):
     """A day-by-day tour of the places in `table`, in an order the road makes sense, and where to sleep.
 
@@ -115,7 +116,8 @@ def build_schedule(
     the district office, where the tour starts). Optional columns: `priority` (higher goes first; default 0),
     `meet_hi` (whom to meet) and `stay_hi` (a family that agreed to host a night; empty for none). Every row
     is a place to visit: choose the rows first (say, the highest `priority`). `stays` is a table of the same
-    shape whose rows with a `stay_hi` are the beds (default: `table`'s own).
+    shape whose rows with a `stay_hi` are the beds (default: `table`'s own); `office` names the district office
+    (at 0, 0), where the tour starts and where a night is spent when no host family is near.
 
     The rule: head for the most urgent place left (highest priority); on the way, stop at the nearest chosen
     place that costs at most half as much road again as going straight. A stop is made only if the meeting
@@ -138,7 +140,7 @@ def build_schedule(
         value = getattr(row, column, "")
         return "" if value is None or value != value else str(value).strip()  # NaN != NaN
 
-    beds = [(HQ[0], (0.0, 0.0))] + [
+    beds = [(office, (0.0, 0.0))] + [
         (r.place, (float(r.x_km), float(r.y_km)))
         for r in (table if stays is None else stays).itertuples()
         if text(r, "stay_hi")
@@ -193,6 +195,33 @@ def build_schedule(
     return plan
 
 
+def tour_days(plan, start_date: str) -> list[dict]:
+    """The schedule as one dict a day, dated from `start_date` ("YYYY-MM-DD"), in the shape module 10's tour
+    uses: `date`, `place` (the day's places, comma-separated), `meet_hi` (whom, "; "-separated), `travel_min`
+    (the day's road minutes, the night's included) and `stay_hi` (where the night is).
+
+    Example:
+        >>> tour_days(build_schedule(places().nlargest(3, "priority"), days=1), "2027-03-02")[0]["date"]  # doctest: +SKIP
+        '2027-03-02'
+    """
+    import datetime as dt
+
+    first = dt.date.fromisoformat(start_date)
+    days = []
+    for day, part in plan.groupby("day"):
+        meetings, nights = part[part.kind == "meeting"], part[part.kind == "night"]
+        days.append(
+            {
+                "date": (first + dt.timedelta(days=int(day) - 1)).isoformat(),
+                "place": ", ".join(meetings.place),
+                "meet_hi": "; ".join(m for m in meetings.meet if m),
+                "travel_min": int(part.travel_min.sum()),
+                "stay_hi": nights.place.iloc[0] if len(nights) else "",
+            }
+        )
+    return days
+
+
 def schedule_html(plan) -> str:
     """The schedule as a table, a line per day with its time on the road, and the places left out."""
     rows = ""
@@ -224,14 +253,14 @@ def schedule_html(plan) -> str:
 DAY_COLOURS = ["#e07b00", "#1f77b4", "#127a2d", "#9c27b0", "#b3261e"]
 
 
-def tour_map(plan=None, table=None, *, show: bool = True):
+def tour_map(plan=None, table=None, *, district: str = DISTRICT[0], show: bool = True):
     """A map-like chart: every place (km east and north of the office), the route of each day, the nights."""
     charts.setup()
     import matplotlib.pyplot as plt
 
     table = places() if table is None else table
     plan = build_schedule(table.nlargest(8, "priority"), days=2, stays=table) if plan is None else plan
-    where = {r.place: (r.x_km, r.y_km) for r in table.itertuples()} | {HQ[0]: (0.0, 0.0)}
+    where = {r.place: (r.x_km, r.y_km) for r in table.itertuples()}  # anything else is the office, at 0, 0
     fig, ax = plt.subplots(figsize=(7.5, 6))
     ax.scatter(table.x_km, table.y_km, s=30, color="#bbb", zorder=1)
     for r in table.itertuples():
@@ -241,7 +270,7 @@ def tour_map(plan=None, table=None, *, show: bool = True):
     start = (0.0, 0.0)
     for day, part in plan.groupby("day"):
         colour = DAY_COLOURS[(day - 1) % len(DAY_COLOURS)]
-        points = [start] + [where[p] for p in part.place]
+        points = [start] + [where.get(p, (0.0, 0.0)) for p in part.place]
         ax.plot([p[0] for p in points], [p[1] for p in points], "-o", color=colour, lw=2, zorder=2,
                 label=f"दिन {day}")  # fmt: skip
         start = points[-1]
@@ -249,7 +278,7 @@ def tour_map(plan=None, table=None, *, show: bool = True):
     ax.scatter([], [], marker="^", s=100, color="white", edgecolor="black", label="रात का ठहराव")
     ax.set_xlabel("पूर्व की ओर (कि.मी.)")
     ax.set_ylabel("उत्तर की ओर (कि.मी.)")
-    ax.set_title("सीहोर ज़िले का प्रवास: हर दिन का रास्ता")
+    ax.set_title(f"{district} ज़िले का प्रवास: हर दिन का रास्ता")
     ax.set_aspect("equal", adjustable="datalim")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, fontsize=8, loc="upper right")
