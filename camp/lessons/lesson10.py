@@ -56,7 +56,7 @@ def earlier(assignment: str, *, folders: list[Path] | None = None) -> dict[str, 
     for folder in places:
         try:
             found = answers.load(folder)
-        except answers.AnswersFileError:
+        except (answers.AnswersFileError, OSError):  # broken, or a folder this kernel may not read
             continue
         if found:
             return found
@@ -567,12 +567,17 @@ def tour_checker() -> None:
                      f"<td>{_mark(not problems)} {why}</td></tr>")  # fmt: skip
         view.value = f"<table style='font-size:90%'>{rows}</table>"
 
+    loading = [False]
+
     def load(change=None) -> None:
+        loading[0] = True  # the two controls take the picked day's values; that is not an edit
         date.value, travel.value = stops[pick.value]["date"], stops[pick.value]["travel_min"]
+        loading[0] = False
 
     def edit(change=None) -> None:
-        stops[pick.value].update(date=date.value, travel_min=travel.value)
-        show()
+        if not loading[0]:
+            stops[pick.value].update(date=date.value, travel_min=travel.value)
+            show()
 
     pick.observe(load, names="value")
     date.observe(edit, names="value")

@@ -1,0 +1,240 @@
+"""Lesson 10's widgets (the capstone) driven as a participant would, on her own earlier answers and on the example."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from camp import answers, calendar, paths  # noqa: E402
+from camp.lessons import lesson10, shown  # noqa: E402
+
+MY_PLAN_02 = (
+    "लक्ष्य: 31 मार्च 2027 तक विदिशा के Instagram पर 150 नए फ़ॉलोअर।\n"
+    "स्तंभ: सेवा 50%, जानकारी 30%, सच की जाँच 20%।\n"
+    "कार्यक्रम वाला दिन: 2027-03-04 (उदाहरण) — रक्तदान शिविर।"
+)
+MY_REPLY_06 = (
+    "सम्पर्क सेतु का स्वास्थ्य शिविर रविवार सुबह 10 बजे ज़िला अस्पताल परिसर में होगा। "
+    "शिविर रद्द होने वाला फ़ॉरवर्ड ग़लत है: अस्पताल की सूचना देखें (लिंक)। "
+    "तो रविवार सुबह 10 बजे ज़िला अस्पताल आइए।"
+)
+
+
+@pytest.fixture(autouse=True)
+def camp_home(tmp_path, monkeypatch):
+    """A fresh camp folder, and a working folder outside it (no earlier answers anywhere)."""
+    monkeypatch.setenv("CAMP_HOME", str(tmp_path / "camp"))
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    yield tmp_path / "camp"
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def _answered(assignment: str, **given) -> None:
+    """Answers saved as the assignment's widgets save them, in the participant's fetched folder."""
+    folder = paths.work_dir() / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for qid, value in given.items():
+        answers.save(qid, value, folder)
+
+
+def test_the_calendar_comes_from_assignment_02_answers_where_they_exist():
+    """With assignment 02 answered (pillars and an Instagram goal in question 9, two posts a day with Sunday off in
+    question 3), is the calendar built from them, part by part marked as hers, and kept to the silence rule?"""
+    _answered("02-strategy", q9_my_plan=MY_PLAN_02, q3_date_range="C")
+    settings = lesson10.calendar_settings()
+    assert settings["shares"] == {"सेवा": 50, "जानकारी": 30, "सच की जाँच": 20}
+    assert (settings["posts_per_day"], settings["rest_days"], settings["platforms"]) == (
+        2,
+        ["रवि"],
+        ["Instagram"],
+    )
+    assert settings["source"] == {"pillars": "yours", "rhythm": "yours", "platforms": "yours"}
+    assert settings["goal"].startswith("लक्ष्य: 31 मार्च 2027")
+    plan = lesson10.build_calendar(settings)
+    assert len(plan) == 12 * 2, "12 working days (two Sundays off), two posts each"
+    assert plan["pillar"].value_counts().to_dict() == calendar.pillar_counts(settings["shares"], 24)
+    assert sorted({d.strftime("%Y-%m-%d") for d in plan.loc[plan["silence"], "date"]}) == [
+        "2027-03-10",
+        "2027-03-11",
+    ]
+    assert len(lesson10.build_calendar(settings, skip_silence=True)) == 10 * 2
+
+    lesson10.calendar_planner()
+    planner = shown["calendar_planner"]
+    assert "❌" in planner.view.value and "2027-03-10, 2027-03-11" in planner.view.value
+    planner.skip.value = True
+    assert (
+        "❌" not in planner.view.value
+        and "10 days with a post outside the silence period" in planner.view.value
+    )
+    planner.rest.value, planner.per_day.value = "", 1
+    assert "12 days with a post" in planner.view.value and "⛔" not in planner.view.value
+
+
+def test_without_earlier_answers_or_with_a_broken_file_the_example_is_used(camp_home):
+    """No assignment 02 folder, or one whose answers.json is broken: is the example's calendar used, and said so?"""
+    example = lesson10.example()["example_calendar"]
+    settings = lesson10.calendar_settings()
+    assert settings["source"] == {"pillars": "example", "rhythm": "example", "platforms": "example"}
+    assert (settings["shares"], settings["platforms"]) == (example["shares"], example["platforms"])
+    folder = paths.work_dir() / "02-strategy"
+    folder.mkdir(parents=True)
+    (folder / "answers.json").write_text("{not json", encoding="utf-8")
+    assert lesson10.earlier("02-strategy") == {}
+    assert lesson10.calendar_settings()["source"]["pillars"] == "example"
+    lesson10.plan_check()
+    assert "📄 उदाहरण / example" in shown["plan_check"].view.value
+
+
+def test_earlier_answers_are_also_found_beside_the_capstone_folder(tmp_path, monkeypatch):
+    """A capstone opened in some folder `x/10-capstone` finds assignment 02 in `x/02-strategy`."""
+    work = tmp_path / "hub-work"
+    (work / "10-capstone").mkdir(parents=True)
+    (work / "02-strategy").mkdir()
+    answers.save("q3_date_range", "B", work / "02-strategy")
+    monkeypatch.chdir(work / "10-capstone")
+    assert lesson10.earlier("02-strategy") == {"q3_date_range": "B"}
+    assert lesson10.calendar_settings()["posts_per_day"] == 3
+
+
+def test_pillar_shares_are_read_as_participants_write_them():
+    """Devanagari digits, a colon, English names: are the shares read, and is a line without a share ignored?"""
+    assert lesson10.parse_shares("सेवा: ५०%, आवाज़ 50%") == {"सेवा": 50, "आवाज़": 50}
+    assert lesson10.parse_shares("Pillars: service 60 %, truth 40%") == {"service": 60, "truth": 40}
+    assert lesson10.parse_shares("कोई प्रतिशत नहीं") == {}
+
+
+def test_the_silence_period_is_the_48_hours_before_polling_closes():
+    """Poll closes 6 pm on 11 March: is 6 pm on 9 March in, 5 pm out, 5 pm on the 11th in, 6 pm out?"""
+    assert lesson10.in_silence("2027-03-09", 18) and not lesson10.in_silence("2027-03-09", 17)
+    assert lesson10.in_silence("2027-03-11", 17) and not lesson10.in_silence("2027-03-11", 18)
+    result = lesson10.coverage(["2027-03-01", "2027-03-09", "2027-03-10"])
+    assert (result["covered"], result["silence_days"], result["enough"]) == (
+        ["2027-03-01", "2027-03-09"],
+        ["2027-03-10"],
+        False,
+    )
+    assert lesson10.coverage(["2027-03-09"], hour=19)["silence_days"] == ["2027-03-09"]
+    assert len(lesson10.day_options()) == 14 and lesson10.day_options()[9] == (
+        "10 मार्च, बुध / 10 Mar, Wed",
+        "2027-03-10",
+    )
+
+
+def test_post_checker_finds_the_example_posts_faults_and_clears_them_when_fixed():
+    """P3 (AI video) fails its label rules until labelled as the advisory asks; P5 is in the silence period and
+    shows children without consent until moved and consented."""
+    lesson10.post_checker(3)
+    checker = shown["post_checker"]
+    assert "❌ 5 नियम पूरे नहीं / 5 rules not met" in checker.view.value
+    checker.label.value, checker.share.value, checker.place.value = "AI-Generated", 12, "top"
+    checker.entity.value, checker.record.value = True, True
+    assert "this post meets the rules" in checker.view.value
+    checker.pick.value = 4  # P5
+    assert "2 rules not met" in checker.view.value and "In the silence period" in checker.view.value
+    checker.date.value, checker.consent.value = "2027-03-13", True
+    assert "this post meets the rules" in checker.view.value
+    too_long = {**lesson10.example()["posts"][4], "date": "2027-03-13", "consent": True, "text": "क" * 300}
+    assert [en for ok, _, en in lesson10.post_checks(too_long) if not ok] == [
+        "X (Twitter) post: length 300 / 280, hashtags 0"
+    ]
+
+
+def test_consent_counts_only_a_clear_yes_for_this_purpose_not_withdrawn_and_a_parents_for_a_child():
+    """Each of the example's people: is the reason given, and are only Rekha and Deepak on the WhatsApp list?"""
+    people = {p["id"]: p for p in lesson10.example()["people"]}
+    reasons = {k: [en for _, en in lesson10.consent_problems(p, "whatsapp")] for k, p in people.items()}
+    assert reasons["V2"] == ["A pre-ticked box is not consent"]
+    assert reasons["V3"] == ["The consent was for another purpose: publishing a photo"]
+    assert reasons["V4"] == ["Consent withdrawn on 2027-02-20"]
+    assert reasons["V5"] == ["Under 18: a parent's consent is needed"]
+    assert lesson10.may_use() == ["V1", "V6"] and lesson10.may_use(purpose="photo") == ["V3"]
+    assert lesson10.may_use([{**people["V5"], "guardian": True}]) == ["V5"]
+    lesson10.consent_checker()
+    checker = shown["consent_checker"]
+    assert checker.view.value.count("✅") == 2
+    checker.pick.value = "photo"
+    assert checker.view.value.count("✅") == 1
+
+
+def test_the_response_plan_uses_the_06_reply_where_it_exists():
+    """Without assignment 06 the example log is shown and said so; with her truth sandwich from 06 it is shown
+    and scores all five points, and the claim to answer first stays C02 (highest harm)."""
+    plan = lesson10.response_plan()
+    assert (plan["source"], plan["first"], plan["reply"]) == ("example", "C02", "")
+    lesson10.claim_plan()
+    assert "was not found" in shown["claim_plan"].view.value
+    _answered("06-answering", q11_truth_sandwich=MY_REPLY_06, q6_due_today=["claim_a", "claim_e"])
+    plan = lesson10.response_plan()
+    assert plan["source"] == "yours" and plan["chose_06"] == ["claim_a", "claim_e"]
+    assert all(plan["reply_points"].values()), plan["reply_points"]
+    lesson10.claim_plan()
+    view = shown["claim_plan"].view.value
+    assert "ज़िला अस्पताल परिसर में होगा" in view and "5 / 5" in view
+    assert plan["due"][0] == "C02" and view.index("C02") < view.index("C14")
+
+
+def test_tour_checker_flags_long_travel_and_a_public_meeting_in_the_silence_period():
+    """The example tour breaks a rule on 5 March (290 minutes) and 10 March (a public meeting): is each fixed by
+    the checker's own controls?"""
+    table = lesson10.tour_table()
+    assert list(table.loc[table["problems"] != "", "date"]) == ["2027-03-05", "2027-03-10"]
+    assert lesson10.tour_problems({"date": "2027-03-02", "photos": True, "consent": False}) == [
+        ("लोगों की तस्वीरें बिना सहमति", "Photos of people without consent")
+    ]
+    lesson10.tour_checker()
+    checker = shown["tour_checker"]
+    assert checker.view.value.count("❌") == 2
+    checker.pick.value = 2
+    checker.travel.value = 210
+    checker.pick.value = 3
+    checker.date.value = "2027-03-12"
+    assert "❌" not in checker.view.value and checker.stops[3]["date"] == "2027-03-12"
+
+
+def test_metric_targets_are_the_districts_medians_raised_by_the_chosen_share():
+    """Are the three baselines Vidisha's medians, each target baseline × (1 + uplift), and does the widget follow?"""
+    from camp import data, metrics
+
+    posts = metrics.add_rates(data.load("posts"))
+    vidisha = posts[posts["district"] == "विदिशा"]
+    table = lesson10.targets(uplift=20)
+    assert list(table.index) == ["er_reach", "ctr", "reach"]
+    assert table.loc["er_reach", "baseline"] == pytest.approx(vidisha["er_reach"].median())
+    assert table.loc["reach", "target"] == pytest.approx(1.2 * vidisha["reach"].median())
+    assert (lesson10.targets(uplift=0)["target"] == lesson10.targets(uplift=0)["baseline"]).all()
+    lesson10.metric_planner()
+    planner = shown["metric_planner"]
+    assert "<b>5.68</b>" in planner.view.value
+    planner.uplift.value = 0
+    assert "<b>4.73</b>" in planner.view.value
+
+
+def test_plan_chart_shades_the_silence_period_and_marks_the_tour_days():
+    """Is there one bar stack per pillar, a shaded silence period over 10–11 March, and 'प्रवास' on four days?"""
+    fig = lesson10.plan_chart()
+    ax = fig.axes[0]
+    assert "दो हफ़्ते की योजना" in ax.get_title()
+    labels = ax.get_legend_handles_labels()[1]
+    assert "मौन अवधि" in labels and set(lesson10.example()["example_calendar"]["shares"]) <= set(labels)
+    assert [t.get_text() for t in ax.texts].count("प्रवास") == 4
+    shaded = [p for p in ax.patches if p.get_label() == "मौन अवधि"]
+    assert shaded and shaded[0].get_x() == pytest.approx(8.5) and shaded[0].get_width() == pytest.approx(2)
+
+
+def test_plan_check_lists_each_part_of_the_example_plan():
+    """On the example: calendar lines pass (posts in the silence period dropped), P3 and P5 fail, the tour fails."""
+    lines = {en.split(":")[0].split(" (")[0]: ok for ok, _, en in lesson10.plan_checks()}
+    assert lines["Calendar"] is True
+    assert (lines["Post P1"], lines["Post P3"], lines["Post P5"], lines["Tour"]) == (
+        True,
+        False,
+        False,
+        False,
+    )
