@@ -438,6 +438,9 @@ def feedback_reader() -> None:
 # -- 3. "you said, we did": only what the record proves ---------------------------------------------------------
 
 
+MONTHS_HI = "जनवरी फ़रवरी मार्च अप्रैल मई जून जुलाई अगस्त सितंबर अक्टूबर नवंबर दिसंबर".split()
+
+
 def said_did(
     issues: list[str], ticked: list[str], *, log=None, rec=None
 ) -> tuple[str, list[tuple[bool, str, str]]]:
@@ -468,7 +471,7 @@ def said_did(
                                f"{r.id}: no proof in the record — leave it out until there is"))  # fmt: skip
             else:
                 checks.append((True, f"{r.id}: सबूत है ({proof})", f"{r.id}: proof on file"))
-            day = f"{int(r.date.day)} नवंबर" if hasattr(r.date, "day") else str(r.date)
+            day = f"{r.date.day} {MONTHS_HI[r.date.month - 1]}" if hasattr(r.date, "day") else str(r.date)
             if r.status == "in_progress":
                 lines.append(f"⏳ काम जारी ({r.place}, {day}): {r.action_hi}")
             elif r.status == "done":
