@@ -432,7 +432,17 @@ def main() -> int:
 
     from camp.lang import CampError
 
-    logging.basicConfig(level=logging.INFO, format="[camp-ai %(asctime)s] %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[camp-ai %(asctime)s] %(message)s"))
+    for name in (
+        "camp-ai",
+        "tornado.access",
+        "tornado.application",
+    ):  # paths and statuses; never a key or token
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
     try:
         proxy = proxy_from_env()
     except CampError as exc:
