@@ -39,6 +39,7 @@ class BatchResult:
     sandbox: str = ""
     interrupted: bool = False
     left: int = 0
+    unset: set[str] = field(default_factory=set)  # protections the sandbox could not put in place
 
     @property
     def graded(self) -> list[str]:
@@ -337,9 +338,10 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
                     print(f"[{os.getpid()}] {student} {parts}", file=sys.stderr, flush=True)
                 if status == "graded":
                     _mark(assignment, student, "graded", review, times)
-                results.put((assignment, student, status, review))
+                results.put((assignment, student, status, review, sorted(kernels.UNSET)))
             except Exception as exc:  # never lose the batch to one submission
-                results.put((assignment, student, f"ungradable: {type(exc).__name__}: {exc}"[:300], []))
+                results.put((assignment, student, f"ungradable: {type(exc).__name__}: {exc}"[:300], [],
+                             sorted(kernels.UNSET)))
             finally:
                 try:
                     kernels.kill_strays()
@@ -454,7 +456,7 @@ def autograde_batch(
         progress = Progress(len(pending)) if show_progress and pending else None
         while pending:
             try:
-                name, student, status, review = results.get(timeout=1)
+                name, student, status, review, unset = results.get(timeout=1)
             except queue.Empty:
                 if not any(p.is_alive() for p in procs):
                     for name, student in pending:
@@ -462,6 +464,7 @@ def autograde_batch(
                     break
                 continue
             pending.discard((name, student))
+            result.unset.update(unset)
             result.outcome[key(name, student)] = status
             if review:
                 result.review[key(name, student)] = review
@@ -498,6 +501,8 @@ def _limits_line(sandbox) -> str:
 def summary(result: BatchResult) -> str:
     """The end-of-batch report: graded, skipped, ungradable with reasons, flagged for review, time."""
     lines = [result.sandbox]
+    if result.unset:
+        lines.append("WARNING: the sandbox could not set: " + "; ".join(sorted(result.unset)))
     lines.append(f"graded {len(result.graded)} · skipped (already graded) {len(result.skipped)} · "
                  f"ungradable {len(result.ungradable)} · {result.seconds:.1f} s with {result.workers} workers")
     for student, why in sorted(result.ungradable.items()):

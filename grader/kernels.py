@@ -39,6 +39,8 @@ from camp.notebooks import ShortPollMixin
 from grader.sandbox import CGROUP_MOUNT, Sandbox
 
 ZYGOTE: Zygote | None = None  # one per grading worker process
+#: What the sandbox could not put in place in this worker (the zygote says so): the batch summary prints it.
+UNSET: set[str] = set()
 
 
 class Zygote:
@@ -75,7 +77,9 @@ class Zygote:
             line = self.proc.stdout.readline()
             if not line:
                 raise RuntimeError("the grading sandbox did not start (zygote exited)")
-            self.pid = json.loads(line)["pid"]
+            hello = json.loads(line)
+            self.pid = hello["pid"]
+            UNSET.update(hello.get("unset", []))
 
     def request(self, **message: Any) -> dict:
         self.wait_ready()
@@ -174,6 +178,7 @@ class Prestarted:
         reply = zygote.request(**request)
         self.pid = reply["pid"]
         self.cgroups = reply.get("cgroups", False)
+        UNSET.update(reply.get("unset", []))
 
 
 #: Where the last notebook's Execute spent its time (seconds): kernel start and connection, the cells (the

@@ -53,12 +53,41 @@ def _warm_up() -> None:
         pass
 
 
-def _subreaper() -> None:
+def _subreaper() -> bool:
     """Become the parent of orphans (PR_SET_CHILD_SUBREAPER), so nothing a kernel starts escapes cleanup."""
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0
     except Exception:
-        pass
+        return False
+
+
+def _dies_with_parent() -> bool:
+    """Is PR_SET_PDEATHSIG in place for this process (the worker set it before exec; bwrap --die-with-parent)?"""
+    try:
+        signal_number = ctypes.c_int(0)
+        return _libc.prctl(2, ctypes.byref(signal_number), 0, 0, 0) == 0 and signal_number.value != 0
+    except Exception:
+        return False
+
+
+def unsettable_limits(limits: dict) -> list[str]:
+    """The resource limits a kernel could not be given here (a value above a hard limit this process cannot raise).
+
+    A kernel sets them in its forked child, where a failure has no one to tell; the zygote, with the same
+    rights, says beforehand which would fail, and the worker's summary prints them (the sandbox never fails
+    open silently)."""
+    missing = []
+    privileged = os.geteuid() == 0
+    for name, value in limits.items():
+        kind = getattr(resource, f"RLIMIT_{name.upper()}", None)
+        if kind is None or not value:
+            if value:
+                missing.append(f"RLIMIT_{name.upper()} (not on this system)")
+            continue
+        hard = resource.getrlimit(kind)[1]
+        if not privileged and hard != resource.RLIM_INFINITY and int(value) > hard:
+            missing.append(f"RLIMIT_{name.upper()} (hard limit {hard} < {int(value)})")
+    return missing
 
 
 def _limit(limits: dict) -> None:
@@ -294,11 +323,13 @@ def _cleanup(keep: set[int]) -> int:
 
 
 def serve() -> None:
-    _subreaper()
+    unset = [] if _subreaper() else ["subreaper (a kernel's orphans could outlive it)"]
+    if not _dies_with_parent():
+        unset.append("die-with-parent (the sandbox could outlive its grading worker)")
     _warm_up()
     signal.signal(signal.SIGCHLD, _reap)
     out = sys.stdout
-    out.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
+    out.write(json.dumps({"ready": True, "pid": os.getpid(), "unset": unset}) + "\n")
     out.flush()
     for line in sys.stdin:
         request = json.loads(line)
@@ -314,7 +345,8 @@ def serve() -> None:
             if pid == 0:
                 _child(request)
             _groups[pid] = request.get("cgroups", [])
-            reply = {"pid": pid, "cgroups": bool(request.get("cgroups"))}
+            reply = {"pid": pid, "cgroups": bool(request.get("cgroups")),
+                     "unset": unsettable_limits(request.get("limits", {}))}
         elif op == "poll":
             _reap()
             pid = request["pid"]

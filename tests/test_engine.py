@@ -188,3 +188,24 @@ def test_progress_bar_and_summary_are_printed(camp):
     assert "2/2" in out.stderr and "s left" in out.stderr
     assert "graded 2 · skipped (already graded) 0 · ungradable 0" in out.stdout
     assert out.stdout.splitlines()[0].startswith(("sandbox: bubblewrap", "WARNING: sandbox is WEAK"))
+    assert "could not set" not in out.stdout, out.stdout
+
+
+def test_a_limit_the_sandbox_cannot_set_is_said_in_the_summary(camp):
+    """The sandbox never fails open silently: with the file-size hard limit already below the kernels' own, the
+    batch still grades and its summary names the limit that could not be set."""
+    import resource
+
+    low = 8 * 1024**2  # below the kernels' 50 MiB
+
+    def lower() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (low, low))
+
+    env = {**os.environ, "CAMP_HOME": str(camp)}
+    out = subprocess.run([str(Path(sys.executable).parent / "camp"), "autograde", "01-landscape", "--force"],
+                         env=env, capture_output=True, text=True, timeout=300, preexec_fn=lower)
+    assert out.returncode == 0, out.stderr
+    if os.geteuid() != 0 and not shutil.which("bwrap"):
+        pytest.skip("the weak sandbox grades as this user, who may raise nothing either way")
+    assert "WARNING: the sandbox could not set: RLIMIT_FSIZE" in out.stdout, out.stdout
+    assert "graded 2" in out.stdout
