@@ -146,16 +146,18 @@ def test_post_checker_finds_the_example_posts_faults_and_clears_them_when_fixed(
     ]
 
 
-def test_consent_counts_only_a_clear_yes_for_this_purpose_not_withdrawn_and_a_parents_for_a_child():
-    """Each of the example's people: is the reason given, and are only Rekha and Deepak on the WhatsApp list?"""
+def test_consent_uses_lesson_08s_checker_on_the_plans_contact_list():
+    """Each of the example's people through lesson 08's consent-record checker: is only a clear yes of their own,
+    for this purpose, not withdrawn and (for a child) with a parent's consent, counted?"""
     people = {p["id"]: p for p in lesson10.example()["people"]}
-    reasons = {k: [en for _, en in lesson10.consent_problems(p, "whatsapp")] for k, p in people.items()}
-    assert reasons["V2"] == ["A pre-ticked box is not consent"]
-    assert reasons["V3"] == ["The consent was for another purpose: publishing a photo"]
-    assert reasons["V4"] == ["Consent withdrawn on 2027-02-20"]
-    assert reasons["V5"] == ["Under 18: a parent's consent is needed"]
+    reasons = {k: [en for _, en in lesson10.consent_problems(p, "reminders")] for k, p in people.items()}
+    assert reasons["V1"] == [] and reasons["V6"] == []
+    assert reasons["V2"][0].startswith("Not a clear yes of their own (the box was ticked in advance)")
+    assert reasons["V3"][0].startswith("The consent is for another purpose")
+    assert reasons["V4"] == ["Withdrew consent on 2027-02-20: remove at once"]
+    assert reasons["V5"][0].startswith("A child (under 18): a parent's or guardian's consent is needed")
     assert lesson10.may_use() == ["V1", "V6"] and lesson10.may_use(purpose="photo") == ["V3"]
-    assert lesson10.may_use([{**people["V5"], "guardian": True}]) == ["V5"]
+    assert lesson10.may_use([{**people["V5"], "guardian": "yes"}]) == ["V5"]
     lesson10.consent_checker()
     checker = shown["consent_checker"]
     assert checker.view.value.count("✅") == 2
@@ -181,8 +183,8 @@ def test_the_response_plan_uses_the_06_reply_where_it_exists():
 
 
 def test_tour_checker_flags_long_travel_and_a_public_meeting_in_the_silence_period():
-    """The example tour breaks a rule on 5 March (290 minutes) and 10 March (a public meeting): is each fixed by
-    the checker's own controls?"""
+    """The colleague's draft tour breaks a rule on 5 March (290 minutes) and 10 March (a public meeting): is each
+    fixed by the checker's own controls? Does lesson 09's planner's tour for the same district keep the rules?"""
     table = lesson10.tour_table()
     assert list(table.loc[table["problems"] != "", "date"]) == ["2027-03-05", "2027-03-10"]
     assert lesson10.tour_problems({"date": "2027-03-02", "photos": True, "consent": False}) == [
@@ -196,6 +198,14 @@ def test_tour_checker_flags_long_travel_and_a_public_meeting_in_the_silence_peri
     checker.pick.value = 3
     checker.date.value = "2027-03-12"
     assert "❌" not in checker.view.value and checker.stops[3]["date"] == "2027-03-12"
+    assert checker.stops[3]["travel_min"] == 90, "picking a day does not edit it"
+    planned = lesson10.planned_tour()
+    assert [d["date"] for d in planned] == ["2027-03-02", "2027-03-03"]
+    assert all(d["travel_min"] <= 240 and not lesson10.tour_problems(d) for d in planned)
+    assert {p for d in planned for p in d["place"].split(", ")} == {
+        p["place"] for p in lesson10.example()["tour_places"]
+    }
+    assert "lesson 09's tour planner's schedule" in checker.view.value
 
 
 def test_metric_targets_are_the_districts_medians_raised_by_the_chosen_share():
@@ -217,24 +227,23 @@ def test_metric_targets_are_the_districts_medians_raised_by_the_chosen_share():
 
 
 def test_plan_chart_shades_the_silence_period_and_marks_the_tour_days():
-    """Is there one bar stack per pillar, a shaded silence period over 10–11 March, and 'प्रवास' on four days?"""
+    """Is there one bar stack per pillar, a shaded silence period over 10–11 March, and 'प्रवास' on the planned
+    tour's days?"""
     fig = lesson10.plan_chart()
     ax = fig.axes[0]
     assert "दो हफ़्ते की योजना" in ax.get_title()
     labels = ax.get_legend_handles_labels()[1]
     assert "मौन अवधि" in labels and set(lesson10.example()["example_calendar"]["shares"]) <= set(labels)
-    assert [t.get_text() for t in ax.texts].count("प्रवास") == 4
+    assert [t.get_text() for t in ax.texts].count("प्रवास") == len(lesson10.planned_tour()) == 2
+    fig = lesson10.plan_chart(tour=lesson10.example()["tour"])
+    assert [t.get_text() for t in fig.axes[0].texts].count("प्रवास") == 4
     shaded = [p for p in ax.patches if p.get_label() == "मौन अवधि"]
     assert shaded and shaded[0].get_x() == pytest.approx(8.5) and shaded[0].get_width() == pytest.approx(2)
 
 
 def test_plan_check_lists_each_part_of_the_example_plan():
-    """On the example: calendar lines pass (posts in the silence period dropped), P3 and P5 fail, the tour fails."""
+    """On the example: calendar lines pass (posts in the silence period dropped), P3 and P5 fail, lesson 09's
+    planned tour passes."""
     lines = {en.split(":")[0].split(" (")[0]: ok for ok, _, en in lesson10.plan_checks()}
     assert lines["Calendar"] is True
-    assert (lines["Post P1"], lines["Post P3"], lines["Post P5"], lines["Tour"]) == (
-        True,
-        False,
-        False,
-        False,
-    )
+    assert (lines["Post P1"], lines["Post P3"], lines["Post P5"], lines["Tour"]) == (True, False, False, True)

@@ -3,8 +3,9 @@ answers where they exist (assignment 02's goal, pillars and rhythm; assignment 0
 the example in `camp/data/10-capstone.json` where they do not, then checked against the camp's rules.
 
 The rules reuse the camp's helpers: `camp.calendar` (the calendar), `camp.platforms` (post length),
-`camp.metrics` (baselines), lesson 06 (the claim log, the truth sandwich) and the AI-label rules of lesson 07.
-The silence period, consent and tour checks are plain functions here, tested in `tests/test_lesson10.py`.
+`camp.metrics` (baselines), lesson 06 (the claim log, the truth sandwich), lesson 07 (the AI-label rules),
+lesson 08 (the silence window, the consent-record checker) and lesson 09 (the tour planner). What is the
+capstone's own (coverage, a post's checks, a tour day's checks, targets) is tested in `tests/test_lesson10.py`.
 """
 
 from __future__ import annotations
@@ -119,12 +120,14 @@ def calendar_settings(saved: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def silence_window():
-    """The 48 hours that end when polling closes (Section 126 of the RP Act, 1951), as two Timestamps."""
+    """The 48 hours that end when polling closes (Section 126 of the RP Act, 1951), as two Timestamps
+    (lesson 08's `silence_window` for the example's assumed poll)."""
     import pandas as pd
 
-    poll = example()["poll"]
-    end = pd.Timestamp(poll["close"])
-    return end - pd.Timedelta(hours=poll["hours"]), end
+    from camp.lessons import lesson08
+
+    start, end = lesson08.silence_window(example()["poll"]["close"])
+    return pd.Timestamp(start), pd.Timestamp(end)
 
 
 def in_silence(date, hour: int) -> bool:
@@ -213,14 +216,14 @@ def coverage_html(result: dict[str, Any]) -> str:
 
 
 def plan_chart(plan=None, tour: list[dict] | None = None):
-    """Bars: posts a day, by pillar, over the fortnight; the silence period shaded, tour days marked (Hindi
-    labels). Returns the figure."""
+    """Bars: posts a day, by pillar, over the fortnight; the silence period shaded, the tour's days (default:
+    lesson 09's planner, `planned_tour`) marked (Hindi labels). Returns the figure."""
     charts.setup()
     import matplotlib.pyplot as plt
     import pandas as pd
 
     plan = build_calendar() if plan is None else plan
-    tour = example()["tour"] if tour is None else tour
+    tour = planned_tour() if tour is None else tour
     days = fortnight()
     table = pd.crosstab(plan["date"], plan["pillar"]).reindex(index=days, fill_value=0)
     fig, ax = plt.subplots(figsize=(9, 3.8))
@@ -295,17 +298,12 @@ def calendar_planner(settings: dict[str, Any] | None = None) -> None:
 
 
 def label_rules():
-    """The AI-label checker: module 08's when it offers `check_label` with lesson 07's signature, else lesson 07's
-    (the ECI advisory of 24 October 2025 as the fact sheet states it)."""
-    try:
-        from camp.lessons import lesson08
+    """The AI-label rules (the ECI advisory of 24 October 2025 as the fact sheet states it): lesson 07's
+    `check_label`, which lesson 08's picture checker also applies once it has measured a label's pixels. Here
+    the label is described (words, size, place), as a plan describes it."""
+    from camp.lessons.lesson07 import check_label
 
-        found = getattr(lesson08, "check_label", None)
-    except ImportError:
-        found = None
-    if found is None:
-        from camp.lessons.lesson07 import check_label as found
-    return found
+    return check_label
 
 
 def post_checks(post: dict[str, Any]) -> list[tuple[bool, str, str]]:
@@ -389,42 +387,22 @@ def post_checker(index: int = 3) -> None:
     panel("post_checker", pick, *boxes.values(), view, pick=pick, view=view, **boxes)
 
 
-HOW = {
-    "form_ticked_self": (
-        "फ़ॉर्म पर ख़ुद टिक किया, मक़सद लिखा था",
-        "ticked the form herself/himself, purpose stated",
-    ),
-    "replied_yes": ("मक़सद बताने वाले संदेश पर 'हाँ' लिखा", "wrote 'yes' to a message stating the purpose"),
-    "pre_ticked": ("फ़ॉर्म पर पहले से टिक लगा था", "the box was ticked in advance"),
-}
-PURPOSES = {"whatsapp": ("व्हाट्सऐप अपडेट", "WhatsApp updates"), "photo": ("तस्वीर छापना", "publishing a photo")}
-
-
 def consent_problems(person: dict[str, Any], purpose: str) -> list[tuple[str, str]]:
-    """Why a person's consent does not cover `purpose` ("whatsapp" or "photo"), as (Hindi, English) lines; none
-    means it does. DPDP Act as the fact sheet states it: a clear affirmative action (not a pre-ticked box),
-    for this purpose, not withdrawn; a child (under 18) needs a parent's consent.
+    """Why a person's consent record does not cover `purpose` ("reminders": the camp-reminder WhatsApp list, or
+    "photo"), as (Hindi, English) lines; none means it does. Lesson 08's consent-record checker (DPDP Act as
+    the fact sheet states it: a clear yes of their own after a notice, for this purpose, not withdrawn; a parent's
+    or guardian's consent for a child).
 
     Example:
-        >>> consent_problems({"age": 30, "how": "pre_ticked", "purpose": "whatsapp", "withdrawn": ""}, "whatsapp")
-        [('पहले से टिक लगा बॉक्स सहमति नहीं है', 'A pre-ticked box is not consent')]
+        >>> consent_problems(example()["people"][1], "reminders")[0][1][:28]
+        'Not a clear yes of their own'
     """
-    found = []
-    if person.get("how") not in ("form_ticked_self", "replied_yes"):
-        found.append(("पहले से टिक लगा बॉक्स सहमति नहीं है", "A pre-ticked box is not consent"))
-    if person.get("purpose") != purpose:
-        hi, en = PURPOSES.get(person.get("purpose"), ("कुछ और", "something else"))
-        found.append((f"सहमति दूसरे मक़सद के लिए थी: {hi}", f"The consent was for another purpose: {en}"))
-    if person.get("withdrawn"):
-        found.append(
-            (f"{person['withdrawn']} को सहमति वापस ले ली", f"Consent withdrawn on {person['withdrawn']}")
-        )
-    if int(person.get("age", 18)) < 18 and not person.get("guardian"):
-        found.append(("18 से कम उम्र: माता-पिता की सहमति चाहिए", "Under 18: a parent's consent is needed"))
-    return found
+    from camp.lessons import lesson08
+
+    return lesson08.consent_problems(person, purpose)
 
 
-def may_use(people: list[dict[str, Any]] | None = None, purpose: str = "whatsapp") -> list[str]:
+def may_use(people: list[dict[str, Any]] | None = None, purpose: str = "reminders") -> list[str]:
     """The ids of the people whose consent covers `purpose`.
 
     Example:
@@ -435,12 +413,15 @@ def may_use(people: list[dict[str, Any]] | None = None, purpose: str = "whatsapp
     return [p["id"] for p in people if not consent_problems(p, purpose)]
 
 
-def consent_checker(purpose: str = "whatsapp") -> None:
-    """The district's contact list: for a purpose (WhatsApp updates, a photo), whose consent covers it, and why
-    not for the others."""
+def consent_checker(purpose: str = "reminders") -> None:
+    """The district's contact list: for a purpose (the camp-reminder WhatsApp list, a photo), whose consent covers
+    it, and why not for the others."""
     import ipywidgets as w
 
-    pick = w.Dropdown(options=[(f"{hi} / {en}", k) for k, (hi, en) in PURPOSES.items()], value=purpose,
+    from camp.lessons import lesson08
+
+    uses = {k: lesson08.USES[k] for k in ("reminders", "photo")}
+    pick = w.Dropdown(options=[(f"{hi} / {en}", k) for k, (hi, en) in uses.items()], value=purpose,
                       description="किस काम के लिए / purpose")  # fmt: skip
     view = w.HTML()
 
@@ -453,7 +434,7 @@ def consent_checker(purpose: str = "whatsapp") -> None:
                 or "सहमति ठीक / consent covers it"
             )
             rows += (f"<tr><td>{p['id']}</td><td>{p['name']} / {p['name_en']}</td><td>{p['age']}</td>"
-                     f"<td>{HOW[p['how']][0]} / <small>{HOW[p['how']][1]}</small></td>"
+                     f"<td>{lesson08.HOW[p['how']][0]} / <small>{lesson08.HOW[p['how']][1]}</small></td>"
                      f"<td>{_mark(not problems)} {why}</td></tr>")  # fmt: skip
         view.value = f"<table style='font-size:90%'>{rows}</table>"
 
@@ -535,16 +516,33 @@ def tour_problems(stop: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def tour_table(stops: list[dict[str, Any]] | None = None):
-    """The tour as a table: day, place, whom to meet, travel, stay, and its problems. Module 09's planner is
-    not used here: its schedule is not a fixed table yet; this is the capstone's own small table."""
+    """A tour as a table: day, place, whom to meet, travel, stay, and its problems (default: the colleague's
+    first draft in the example, which has mistakes to find)."""
     import pandas as pd
 
     stops = example()["tour"] if stops is None else stops
     return pd.DataFrame([{**s, "problems": "; ".join(en for _, en in tour_problems(s))} for s in stops])
 
 
+def planned_tour() -> list[dict[str, Any]]:
+    """The plan's tour: lesson 09's planner (`build_schedule`, `tour_days`) over the example's Vidisha places,
+    from the tour's first day, one dict a day (date, place, meet_hi, travel_min, stay_hi). No photos are
+    planned, and no public meeting."""
+    import pandas as pd
+
+    from camp.lessons import lesson09
+
+    places = pd.DataFrame(example()["tour_places"])
+    plan = lesson09.build_schedule(
+        places, days=example()["tour_days"], stays=places, office=example()["office"]
+    )
+    days = lesson09.tour_days(plan, example()["tour_start"])
+    return [{**day, "public": False, "photos": False, "consent": False} for day in days]
+
+
 def tour_checker() -> None:
-    """The tour days of the plan: change a day's travel or move a meeting, and see the rules checked."""
+    """A colleague's first draft of the tour: change a day's travel or move a meeting, and see the rules checked;
+    below it, the tour lesson 09's planner makes for the same district, checked by the same rules."""
     import ipywidgets as w
 
     stops = [dict(s) for s in example()["tour"]]
@@ -556,6 +554,15 @@ def tour_checker() -> None:
     )
     travel = w.IntSlider(min=0, max=420, step=15, description="सफ़र (मिनट) / travel (min)")
     view = w.HTML()
+    days = "".join(
+        f"<tr><td>{day_label(d['date'])}</td><td>{d['place']}</td><td>{html.escape(d['meet_hi'])}</td>"
+        f"<td>{d['travel_min']}</td><td>{d['stay_hi']}</td><td>{_mark(not tour_problems(d))}</td></tr>"
+        for d in planned_tour()
+    )
+    planned = (
+        "<p><b>पाठ 09 के प्रवास-योजक की योजना / lesson 09's tour planner's schedule</b></p>"
+        f"<table style='font-size:90%'>{days}</table>"
+    )
 
     def show(change=None) -> None:
         rows = ""
@@ -565,7 +572,9 @@ def tour_checker() -> None:
             rows += (f"<tr><td>{day_label(s['date'])}</td><td>{s['place']}</td><td>{s['meet_hi']} / <small>"
                      f"{s['meet_en']}</small></td><td>{s['travel_min']}</td><td>{s['stay_hi']}</td>"
                      f"<td>{_mark(not problems)} {why}</td></tr>")  # fmt: skip
-        view.value = f"<table style='font-size:90%'>{rows}</table>"
+        view.value = (
+            f"<p><b>पहला मसौदा / first draft</b></p><table style='font-size:90%'>{rows}</table>" + planned
+        )
 
     loading = [False]
 
@@ -652,7 +661,7 @@ def plan_checks(
     settings: dict[str, Any] | None = None, posts: list[dict] | None = None
 ) -> list[tuple[bool, str, str]]:
     """One line per part of the plan: calendar coverage and no post in the silence period (the calendar keeps
-    the rule: posts falling in it are dropped), each post's rules, the tour."""
+    the rule: posts falling in it are dropped), each post's rules, the tour (lesson 09's planner)."""
     plan = build_calendar(settings, skip_silence=True)
     result = coverage(sorted({d.strftime("%Y-%m-%d") for d in plan["date"]}))
     lines = [
@@ -664,7 +673,7 @@ def plan_checks(
         failed = [en for ok, _, en in post_checks(post) if not ok]
         lines.append((not failed, f"पोस्ट {post['id']}: {len(failed)} नियम अधूरे", f"Post {post['id']}: {len(failed)} "
                       f"rules not met" + (f" ({'; '.join(failed)})" if failed else "")))  # fmt: skip
-    bad_tour = [s["date"] for s in example()["tour"] if tour_problems(s)]
+    bad_tour = [s["date"] for s in planned_tour() if tour_problems(s)]
     lines.append(
         (not bad_tour, f"प्रवास: {len(bad_tour)} दिन में दिक़्क़त", f"Tour: problems on {len(bad_tour)} days")
     )
