@@ -247,3 +247,59 @@ def test_plan_check_lists_each_part_of_the_example_plan():
     lines = {en.split(":")[0].split(" (")[0]: ok for ok, _, en in lesson10.plan_checks()}
     assert lines["Calendar"] is True
     assert (lines["Post P1"], lines["Post P3"], lines["Post P5"], lines["Tour"]) == (True, False, False, True)
+
+
+def _run(nb, folder, extra: str) -> str:
+    """Run a notebook in a real kernel in `folder`, then `extra`; the text `extra` printed."""
+    import nbformat
+
+    from camp.notebooks import ReliableClient
+
+    nb = nbformat.from_dict(nb)
+    probe = nbformat.v4.new_code_cell(extra)
+    nb.cells.append(probe)
+    folder.mkdir(parents=True, exist_ok=True)
+    ReliableClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    return "".join(o.get("text", "") for o in probe.outputs)
+
+
+@pytest.mark.slow
+def test_the_capstone_notebook_runs_on_the_answers_of_assignments_02_and_06_and_on_the_example_without(
+    camp_home,
+):
+    """Assignments 02 and 06 answered through their own widgets in real kernels (their answers.json in the camp's
+    work folder), then the capstone notebook run beside them: does it build the plan from those answers? And in
+    a camp without them, from the example, saying so?"""
+    import json
+
+    import nbformat
+    from conftest import REPO, answer_fixture
+
+    from grader.authoring import answer_with_widgets
+
+    def source(assignment: str):
+        return nbformat.read(REPO / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
+
+    probe = (
+        "import json\nfrom camp.lessons import shown, lesson10\n"
+        "print(json.dumps({'plan': shown['plan_check'].view.value, 'claims': shown['claim_plan'].view.value,"
+        " 'settings': lesson10.calendar_settings()}, ensure_ascii=False))"
+    )
+    capstone = source("10-capstone")
+    alone = json.loads(_run(capstone, paths.work_dir() / "10-capstone", probe))
+    assert alone["settings"]["source"] == {"pillars": "example", "rhythm": "example", "platforms": "example"}
+    assert "was not found" in alone["claims"] and "✍️" not in alone["plan"]
+
+    for assignment in ("02-strategy", "06-answering"):
+        answers_02_06 = answer_fixture(assignment)["widget_answers"]
+        answer_with_widgets(source(assignment), answers_02_06, paths.work_dir() / assignment)
+    mine = json.loads(_run(capstone, paths.work_dir() / "10-capstone", probe))
+    plan_02 = answer_fixture("02-strategy")["widget_answers"]["q9_my_plan"]
+    assert mine["settings"]["shares"] == lesson10.parse_shares(plan_02) != {}
+    assert mine["settings"]["source"]["pillars"] == mine["settings"]["source"]["rhythm"] == "yours"
+    assert "✍️ आपका (असाइनमेंट 02) / yours (assignment 02)" in mine["plan"]
+    reply_06 = answer_fixture("06-answering")["widget_answers"]["q11_truth_sandwich"]
+    assert reply_06.splitlines()[0] in mine["claims"] and "5 / 5" in mine["claims"]
