@@ -8,13 +8,12 @@ reads it there, and an empty answer stays an unchanged cell that nbgrader scores
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from camp.answers import ANSWERS_FILE
+from camp import answers
 
 MARK = "# ---- उत्तर / answer (answers.json) ----"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -32,11 +31,11 @@ def widget_question(cell) -> str | None:
 
 
 def read_answers(folder: Path) -> dict:
-    """Saved answers in a submission folder; a broken or missing file gives none (scored as blank)."""
+    """Saved answers in a submission folder (the participant's own parser); a broken or missing file gives none
+    (scored as blank)."""
     try:
-        data = json.loads((folder / ANSWERS_FILE).read_text(encoding="utf-8"))
-        return {k: v.get("value") for k, v in data.get("answers", {}).items() if isinstance(v, dict)}
-    except (OSError, ValueError, AttributeError):
+        return answers.load(folder)
+    except (answers.AnswersFileError, OSError):
         return {}
 
 

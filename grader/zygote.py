@@ -288,22 +288,20 @@ def _reap(*_args) -> None:
 
 
 def descendants(root: int, keep: set[int] = frozenset()) -> list[int]:
-    """Every process whose parent chain leads to `root`, except the trees rooted at `keep`."""
-    me = root
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-                parents[int(entry)] = int(fields[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = set(), {me}
-    while frontier:
-        frontier = {pid for pid, ppid in parents.items() if ppid in frontier and pid not in found and pid not in keep}
-        found |= frontier
-    return sorted(found)
+    """Every process whose parent chain leads to `root`, except the trees rooted at `keep` (psutil's walk)."""
+    import psutil
+
+    try:
+        tree = psutil.Process(root).children(recursive=True)
+    except psutil.Error:
+        return []
+    spared = set(keep)
+    for pid in keep:
+        try:
+            spared.update(p.pid for p in psutil.Process(pid).children(recursive=True))
+        except psutil.Error:
+            pass
+    return sorted(p.pid for p in tree if p.pid not in spared)
 
 
 def _cleanup(keep: set[int]) -> int:
