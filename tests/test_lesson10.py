@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -273,8 +275,6 @@ def test_the_capstone_notebook_runs_on_the_answers_of_assignments_02_and_06_and_
     """Assignments 02 and 06 answered through their own widgets in real kernels (their answers.json in the camp's
     work folder), then the capstone notebook run beside them: does it build the plan from those answers? And in
     a camp without them, from the example, saying so?"""
-    import json
-
     import nbformat
     from conftest import REPO, answer_fixture
 
@@ -303,3 +303,53 @@ def test_the_capstone_notebook_runs_on_the_answers_of_assignments_02_and_06_and_
     assert "✍️ आपका (असाइनमेंट 02) / yours (assignment 02)" in mine["plan"]
     reply_06 = answer_fixture("06-answering")["widget_answers"]["q11_truth_sandwich"]
     assert reply_06.splitlines()[0] in mine["claims"] and "5 / 5" in mine["claims"]
+
+
+@pytest.mark.slow
+def test_ai_grade_proposes_a_score_for_each_rubric_level_of_the_three_written_parts(
+    course_home, grader, monkeypatch, tmp_path
+):
+    """A capstone submitted with its three written parts typed in the widgets and autograded: does `camp ai-grade`
+    (against a fake OpenAI-compatible server on loopback) send each task with its rubric's criteria and the
+    participant's own text, and store one proposal per part, each score within its criterion's points?"""
+    from conftest import answer_fixture, answers_file, release_notebook
+    from fakeai import FakeAI
+
+    from camp import ai, aiconfig
+    from grader.aigrade import proposals
+    from grader.cli import main
+
+    monkeypatch.setenv("CAMP_HOME", str(course_home))
+    for name in [*aiconfig.ENV.values(), "GEMINI_API_KEY", "GROQ_API_KEY"]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CAMP_AI_CONFIG", str(tmp_path / "no-ai.json"))
+    parts = ("q11_five_posts", "q12_response_plan", "q13_metrics_tour")
+    written = {qid: answer_fixture("10-capstone")["widget_answers"][qid] for qid in parts}
+    nb = release_notebook(course_home, "10-capstone")
+    student = grader.submit("10-capstone", nb, files={"answers.json": answers_file(written)})
+    assert grader.grade("10-capstone", student) == "graded"
+    with FakeAI() as fake:
+        fake.scores = {"calendar_fit": 2, "sandwich": 1.5, "metrics": 9}
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-capstone")
+        monkeypatch.setenv("CAMP_AI_MODEL", "fake-model")
+        ai.configure(clear=True)
+        try:
+            assert main(["ai-grade", "10-capstone", "--student", student]) == 0
+        finally:
+            ai.configure(clear=True)
+    sent = [
+        json.loads(m["content"]) for r in fake.requests for m in r.body["messages"] if m["role"] == "user"
+    ]
+    assert sorted(len(s["rubric"]) for s in sent) == [3, 4, 4]
+    for message in sent:
+        assert "(स्तर / levels:" in message["rubric"][0]["hi"] and "(levels:" in message["rubric"][0]["en"]
+        assert message["task"].strip() and message["example_of_a_good_answer"]
+    answers_sent = " ".join(s["participant_answer"] for s in sent)
+    for qid in parts:
+        assert written[qid].splitlines()[-1][:30] in answers_sent
+    found = {p.grade_id: p for p in proposals(assignment="10-capstone", students=[student])}
+    assert sorted(found) == sorted(parts)
+    assert found["q11_five_posts"].scores["calendar_fit"] == 2
+    assert found["q12_response_plan"].scores["sandwich"] == 1.5
+    assert found["q13_metrics_tour"].scores["metrics"] == 2, "clamped to the criterion's points"
