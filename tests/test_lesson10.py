@@ -180,7 +180,7 @@ def test_the_response_plan_uses_the_06_reply_where_it_exists():
     assert all(plan["reply_points"].values()), plan["reply_points"]
     lesson10.claim_plan()
     view = shown["claim_plan"].view.value
-    assert "ज़िला अस्पताल परिसर में होगा" in view and "5 / 5" in view
+    assert "ज़िला अस्पताल परिसर में होगा" in view and "5 / 5" in view and "reply today to: A, E." in view
     assert plan["due"][0] == "C02" and view.index("C02") < view.index("C14")
 
 

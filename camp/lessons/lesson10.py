@@ -475,16 +475,20 @@ def claim_plan() -> None:
     rows = "".join(f"<tr><td><b>{n}</b></td><td>{r.id}</td><td>{r.district}</td><td>{html.escape(r.claim_hi)}</td>"
                    f"<td>{r.groups}</td><td>{lesson06.HARMS[r.harm][0].split(' (')[0]}</td></tr>"
                    for n, r in enumerate(plan["table"].itertuples(), 1))  # fmt: skip
+    mine = ""
     if plan["reply"]:
-        mine = (f"<p>✍️ असाइनमेंट 06 का आपका जवाब / your reply from assignment 06:</p>"
-                f"<pre style='white-space:pre-wrap'>{html.escape(plan['reply'])}</pre>"
-                + lesson06.sandwich_html(plan["reply_points"]))  # fmt: skip
+        mine += (f"<p>✍️ असाइनमेंट 06 का आपका जवाब / your reply from assignment 06:</p>"
+                 f"<pre style='white-space:pre-wrap'>{html.escape(plan['reply'])}</pre>"
+                 + lesson06.sandwich_html(plan["reply_points"]))  # fmt: skip
     else:
-        mine = (
-            "<p>📄 असाइनमेंट 06 का आपका जवाब नहीं मिला: उदाहरण लॉग दिख रहा है। अपना जवाब असाइनमेंट 10 में लिखें। / "
-            "Your reply from assignment 06 was not found: the example log is shown. Write your reply in "
-            "assignment 10.</p>"
-        )
+        mine += ("<p>📄 असाइनमेंट 06 का आपका जवाब नहीं मिला: उदाहरण लॉग दिख रहा है। अपना जवाब असाइनमेंट 10 में लिखें। / "
+                 "Your reply from assignment 06 was not found: the example log is shown. Write your reply in "
+                 "assignment 10.</p>")  # fmt: skip
+    if plan["chose_06"]:
+        picked = ", ".join(html.escape(str(c)).removeprefix("claim_").upper() for c in plan["chose_06"])
+        mine += (f"<p>✍️ असाइनमेंट 06 (प्रश्न 6) में आपने आज इनका जवाब चुना था: {picked}। यहाँ भी वही नियम लगाएँ। / "
+                 f"In assignment 06 (question 6) you chose to reply today to: {picked}. Apply the same rule "
+                 "here.</p>")  # fmt: skip
     import ipywidgets as w
 
     view = w.HTML(f"<b>आज जवाब, इस क्रम में / reply today, in this order</b><table style='font-size:90%'>{rows}"
