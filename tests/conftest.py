@@ -163,9 +163,13 @@ def running_lab(token: str, *, log: Path, extra_env: dict[str, str] | None = Non
             else:
                 raise AssertionError("JupyterLab did not start: " + log.read_text(encoding="utf-8"))
             yield base
-        finally:
+        finally:  # a Lab still shutting its kernels down on a busy machine is killed after 30 s
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
 
 
 # Debian's Chromium for the browser tests (Playwright's own browser download is not used).

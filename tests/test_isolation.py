@@ -386,3 +386,17 @@ def test_every_hidden_check_is_a_plain_call_on_the_answer():
                 assert not re.search(r"\bimport\b|__", code), path.name
                 checked += 1
     assert checked >= 40
+
+
+def test_a_course_under_tmp_is_refused_with_a_clear_reason(monkeypatch):
+    """Each kernel gets a fresh, empty /tmp: a venv under /tmp would make every kernel die at start (39 tests
+    failed that way in a clone under /tmp); the engine says so before grading anything."""
+    from camp.lang import CampError
+    from grader.sandbox import Sandbox
+
+    box = Sandbox(strong=True)
+    box.check_allowed()  # this checkout: not under /tmp
+    monkeypatch.setattr("sys.prefix", "/tmp/somewhere/.venv")
+    with pytest.raises(CampError) as caught:
+        box.check_allowed()
+    assert "/tmp" in caught.value.en and "/tmp" in caught.value.hi and "make setup" in caught.value.en
