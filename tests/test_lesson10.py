@@ -246,7 +246,10 @@ def test_plan_chart_shades_the_silence_period_and_marks_the_tour_days():
 def test_plan_check_lists_each_part_of_the_example_plan():
     """On the example: calendar lines pass (posts in the silence period dropped), P3 and P5 fail, lesson 09's
     planned tour passes."""
-    lines = {en.split(":")[0].split(" (")[0]: ok for ok, _, en in lesson10.plan_checks()}
+    checks = lesson10.plan_checks()
+    lines = {en.split(":")[0].split(" (")[0]: ok for ok, _, en in checks}
+    said = [en for _, _, en in checks]
+    assert "Post P1: all rules met" in said and "Tour (2 days): keeps the rules" in said
     assert lines["Calendar"] is True
     assert (lines["Post P1"], lines["Post P3"], lines["Post P5"], lines["Tour"]) == (True, False, False, True)
 

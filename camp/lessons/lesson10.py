@@ -675,12 +675,15 @@ def plan_checks(
     ]  # fmt: skip
     for post in example()["posts"] if posts is None else posts:
         failed = [en for ok, _, en in post_checks(post) if not ok]
-        lines.append((not failed, f"पोस्ट {post['id']}: {len(failed)} नियम अधूरे", f"Post {post['id']}: {len(failed)} "
-                      f"rules not met" + (f" ({'; '.join(failed)})" if failed else "")))  # fmt: skip
-    bad_tour = [s["date"] for s in planned_tour() if tour_problems(s)]
-    lines.append(
-        (not bad_tour, f"प्रवास: {len(bad_tour)} दिन में दिक़्क़त", f"Tour: problems on {len(bad_tour)} days")
-    )
+        if failed:
+            lines.append((False, f"पोस्ट {post['id']}: {len(failed)} नियम अधूरे",
+                          f"Post {post['id']}: {len(failed)} rules not met ({'; '.join(failed)})"))  # fmt: skip
+        else:
+            lines.append((True, f"पोस्ट {post['id']}: सब नियम पूरे", f"Post {post['id']}: all rules met"))
+    tour = planned_tour()
+    bad = [day_label(s["date"]).split(" / ")[1] for s in tour if tour_problems(s)]
+    lines.append((not bad, f"प्रवास ({len(tour)} दिन): " + ("नियमों के अनुसार" if not bad else f"{len(bad)} दिन में दिक़्क़त"),
+                  f"Tour ({len(tour)} days): " + ("keeps the rules" if not bad else f"problems on {', '.join(bad)}")))  # fmt: skip
     return lines
 
 
