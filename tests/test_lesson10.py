@@ -130,15 +130,19 @@ def test_the_silence_period_is_the_48_hours_before_polling_closes():
 
 
 def test_post_checker_finds_the_example_posts_faults_and_clears_them_when_fixed():
-    """P3 (AI video) fails its label rules until labelled as the advisory asks; P5 is in the silence period and
-    shows children without consent until moved and consented."""
+    """P3 (AI video) fails its label rules, measured by lesson 08 on the frame drawn with that label, until
+    labelled as the advisory asks; P5 is in the silence period and shows children without consent until moved
+    and consented."""
     lesson10.post_checker(3)
     checker = shown["post_checker"]
-    assert "❌ 5 नियम पूरे नहीं / 5 rules not met" in checker.view.value
+    assert "❌ 6 नियम पूरे नहीं / 6 rules not met" in checker.view.value
+    assert "(now 4.1%)" in checker.view.value, "lesson 08 measured the label drawn in the frame"
+    assert "The words on the label are legible" in checker.view.value and checker.frame.layout.display == ""
     checker.label.value, checker.share.value, checker.place.value = "AI-Generated", 12, "top"
     checker.entity.value, checker.record.value = True, True
     assert "this post meets the rules" in checker.view.value
     checker.pick.value = 4  # P5
+    assert checker.frame.layout.display == "none", "no AI frame for a post made without AI"
     assert "2 rules not met" in checker.view.value and "In the silence period" in checker.view.value
     checker.date.value, checker.consent.value = "2027-03-13", True
     assert "this post meets the rules" in checker.view.value

@@ -297,13 +297,29 @@ def calendar_planner(settings: dict[str, Any] | None = None) -> None:
 # -- 3. five posts, the AI label, consent -------------------------------------------------------------------------
 
 
-def label_rules():
-    """The AI-label rules (the ECI advisory of 24 October 2025 as the fact sheet states it): lesson 07's
-    `check_label`, which lesson 08's picture checker also applies once it has measured a label's pixels. Here
-    the label is described (words, size, place), as a plan describes it."""
-    from camp.lessons.lesson07 import check_label
+def label_frame(label: dict[str, Any]) -> bytes:
+    """A still frame of the AI-made post with its label drawn as described (words, % of the frame, place) and the
+    entity in its metadata when named: lesson 08's `poster`, so lesson 08's checker can measure it."""
+    from camp.lessons import lesson08
 
-    return check_label
+    place = label.get("place", "none")
+    share = float(label.get("share", 0) or 0) if place != "none" else 0
+    creator = "Sampark Setu (Vidisha team)" if label.get("entity_named") else ""
+    return lesson08.poster(label=str(label.get("text", "")), share=share, place=place if share else "top",
+                           creator=creator)  # fmt: skip
+
+
+def label_results(post: dict[str, Any]) -> list[tuple[bool, str, str]]:
+    """The AI-label rules (the ECI advisory of 24 October 2025 as the fact sheet states it) for an AI-made post:
+    lesson 08's picture checker on the post's frame (`label_frame`), which measures the label's size, place and
+    legibility from the pixels and applies lesson 07's rules."""
+    from camp.lessons import lesson08
+
+    label = post.get("label") or {}
+    _, rules = lesson08.check_image(label_frame(label), kind=post.get("kind", "image"),
+                                    label=str(label.get("text", "")),
+                                    record_kept=bool(label.get("record_kept")))  # fmt: skip
+    return rules
 
 
 def post_checks(post: dict[str, Any]) -> list[tuple[bool, str, str]]:
@@ -325,11 +341,7 @@ def post_checks(post: dict[str, Any]) -> list[tuple[bool, str, str]]:
         )
     )
     if post.get("ai"):
-        label = post.get("label") or {}
-        results += label_rules()(kind=post.get("kind", "image"), label=label.get("text", ""),
-                                 share=float(label.get("share", 0) or 0), place=label.get("place", "none"),
-                                 entity_named=bool(label.get("entity_named")),
-                                 record_kept=bool(label.get("record_kept")))  # fmt: skip
+        results += label_results(post)
     if post.get("people"):
         results.append((bool(post.get("consent")),
                         "तस्वीर के लोगों की सहमति दर्ज है (बच्चों के लिए माता-पिता की)",
@@ -338,7 +350,8 @@ def post_checks(post: dict[str, Any]) -> list[tuple[bool, str, str]]:
 
 
 def post_checker(index: int = 3) -> None:
-    """Pick one of the plan's five posts, edit it (text, date, label, consent) and see every rule checked."""
+    """Pick one of the plan's five posts, edit it (text, date, label, consent) and see every rule checked; for the
+    AI-made post, the frame with its label as drawn, which lesson 08's checker measures."""
     import ipywidgets as w
 
     posts = example()["posts"]
@@ -355,7 +368,9 @@ def post_checker(index: int = 3) -> None:
     entity = w.Checkbox(description="संस्था का नाम कैप्शन में / entity named in caption")
     record = w.Checkbox(description="रिकॉर्ड रखा / record kept")
     consent = w.Checkbox(description="तस्वीर के लोगों की सहमति / consent of the people shown")
+    frame = w.Image(format="png", layout=w.Layout(width="320px", display="none"))
     view = w.HTML()
+    loading = [False]
     boxes = dict(text=text, date=date, label=label, share=share, place=place, entity=entity, record=record,
                  consent=consent)  # fmt: skip
 
@@ -366,25 +381,34 @@ def post_checker(index: int = 3) -> None:
                           "entity_named": entity.value, "record_kept": record.value}}  # fmt: skip
 
     def update(change=None) -> None:
-        results = post_checks(current())
+        if loading[0]:
+            return  # a post is being loaded: one check once all its fields are in
+        post = current()
+        if post.get("ai"):  # the frame lesson 08's checker measures
+            frame.value, frame.layout.display = label_frame(post["label"]), ""
+        else:
+            frame.layout.display = "none"
+        results = post_checks(post)
         failed = sum(not ok for ok, *_ in results)
         verdict = ("✅ यह पोस्ट नियमों के अनुसार है / this post meets the rules" if not failed
                    else f"❌ {failed} नियम पूरे नहीं / {failed} rules not met")  # fmt: skip
         view.value = f"<ul>{_rows(results)}</ul><b>{verdict}</b>"
 
     def load(change=None) -> None:
+        loading[0] = True
         post, lab = posts[pick.value], posts[pick.value].get("label") or {}
         text.value, date.value, consent.value = post["text"], post["date"], bool(post.get("consent"))
         label.value, share.value = lab.get("text", ""), float(lab.get("share", 0))
         place.value = lab.get("place", "none")
         entity.value, record.value = bool(lab.get("entity_named")), bool(lab.get("record_kept"))
+        loading[0] = False
         update()
 
     pick.observe(load, names="value")
     for box in boxes.values():
         box.observe(update, names="value")
     load()
-    panel("post_checker", pick, *boxes.values(), view, pick=pick, view=view, **boxes)
+    panel("post_checker", pick, *boxes.values(), frame, view, pick=pick, frame=frame, view=view, **boxes)
 
 
 def consent_problems(person: dict[str, Any], purpose: str) -> list[tuple[str, str]]:
