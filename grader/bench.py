@@ -274,6 +274,20 @@ def _nbgrader(home: Path, env: dict[str, str], assignments: list[str], workers: 
     return run_measured([sys.executable, "-m", "nbgrader", "autograde", "*"], cwd=home / "course", env=env)
 
 
+def _nbgrader_split(home: Path, env: dict[str, str], assignments: list[str], workers: int | None) -> Run:
+    """The naive parallel baseline: one `nbgrader autograde "*"` per core, each on its share of the participants
+    (the others excluded), all at once on the same gradebook."""
+    import shlex
+
+    students = sorted(p.name for p in (home / "course" / "submitted").iterdir() if p.is_dir())
+    count = workers or os.cpu_count() or 1
+    shares = [students[i::count] for i in range(count)]
+    base = shlex.join([sys.executable, "-m", "nbgrader", "autograde", "*"])
+    parts = [f"{base} --CourseDirectory.student_id_exclude={shlex.quote(','.join(sorted(set(students) - set(share))))}"
+             for share in shares if share]
+    return run_measured(["sh", "-c", " & ".join(parts) + " & wait"], cwd=home / "course", env=env)
+
+
 def _engine(home: Path, env: dict[str, str], assignments: list[str], workers: int | None) -> Run:
     cmd = [str(Path(sys.executable).parent / "camp"), "autograde", *assignments]
     if workers:
@@ -331,11 +345,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built {n} submissions of {len(assignments)} assignments ({', '.join(assignments)}) "
               f"in {time.monotonic() - t:.0f} s; {cores} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
 
-        tools = {"nbgrader": _nbgrader, "camp": _engine}
+        tools = {"nbgrader": _nbgrader, "split": _nbgrader_split, "camp": _engine}
         results: list[dict[str, Run]] = []
         reference = None
         for rep in range(1, args.repeat + 1):
-            order = ["nbgrader", "camp"] if rep % 2 else ["camp", "nbgrader"]
+            order = ["nbgrader", "split", "camp"] if rep % 2 else ["camp", "split", "nbgrader"]
             runs: dict[str, Run] = {}
             homes: dict[str, Path] = {}
             for tool in order:
@@ -351,12 +365,16 @@ def main(argv: list[str] | None = None) -> int:
             ref_nbs, our_nbs = _snapshot(homes["nbgrader"]), _snapshot(homes["camp"])
             same_nbs = ref_nbs == our_nbs
             print(f"\nrepetition {rep} ({order[0]} first):")
+            split_count = len(_graded(homes["split"]))
             for tool in order:
                 run = runs[tool]
-                label = 'nbgrader autograde "*"' if tool == "nbgrader" else "camp autograde"
+                label = {"nbgrader": 'nbgrader autograde "*"', "split": f"nbgrader × {args.workers or cores} at once",
+                         "camp": "camp autograde"}[tool]
                 print(f"  {label:<24}{run.wall:7.1f} s ({run.wall / n:.2f} s a notebook) · CPU "
                       f"{run.cpu or 0:6.1f} s = {run.utilisation(cores)} of {cores} cores · "
                       f"rest of the machine meanwhile {100 * run.others / run.wall / cores:.0f}% of it")
+            print(f"  naive parallel nbgrader graded {split_count} of {n}; camp vs it: "
+                  f"{runs['split'].wall / camp.wall:.2f}×")
             print(f"  speedup {nb.wall / camp.wall:.2f}× · graded {n} on both sides: {'yes' if same_count else 'NO'} · "
                   f"scores identical: {'yes' if same_scores else 'NO'} ({len(scores)} grades) · autograded "
                   f"notebooks identical (ignoring timings, widget ids, stream chunking): {'yes' if same_nbs else 'NO'}",
@@ -372,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.rmtree(home, ignore_errors=True)
 
         ratios = [r["nbgrader"].wall / r["camp"].wall for r in results]
+        split_ratios = [r["split"].wall / r["camp"].wall for r in results]
         print(f"\nCPU measured by: {results[0]['camp'].how}")
         print(f"nbgrader: median {statistics.median(r['nbgrader'].wall for r in results):.1f} s; "
               f"camp: median {statistics.median(r['camp'].wall for r in results):.1f} s "
@@ -390,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{engine_cpu:.3f} s for the whole engine (kernels, sandboxes and start-up included)")
         print(f"autograde speedup vs nbgrader: median {statistics.median(ratios):.2f}× "
               f"(each: {', '.join(f'{x:.2f}×' for x in ratios)}; {n} notebooks, {cores} cores)")
+        print(f"autograde speedup vs nbgrader split over {args.workers or cores} processes: median "
+              f"{statistics.median(split_ratios):.2f}× (each: {', '.join(f'{x:.2f}×' for x in split_ratios)})")
         return status
     finally:
         if args.keep:
