@@ -18,6 +18,15 @@ owned by another uid than the trainer's), a folder must be owned by the Unix use
 participant id. On a single-user laptop every folder is owned by the trainer's own uid; ownership then
 says nothing and is not checked, and the summary says so.
 
+Submission time: the time in the folder's name (and nbgrader's `timestamp.txt` inside it) is the
+participant's word: she writes both. What she cannot set is a change time (ctime): the kernel stamps it
+with its own clock on every write, rename, chmod or `touch -d`, and no user can move it back. So the time a
+submission was last changed is the latest ctime of the folder and everything in it, read by the collector.
+A claimed time earlier than that by more than `SUBMIT_TOLERANCE` (nbgrader takes its time before copying)
+is back-dated: the folder is still collected, with the change time in `timestamp.txt` (so nbgrader's late
+penalty and the reports see the true time), and the summary says so. An honest claim is kept as written.
+Touching one's own submission after the deadline makes it late: that is the participant's own doing.
+
 Of each participant's valid folders the newest is collected; a refused folder never replaces it nor
 blocks a later one. Files are copied through file descriptors opened with O_NOFOLLOW and checked with
 fstat after opening, so a file swapped for a symlink or FIFO between the check and the copy is refused too.
@@ -46,6 +55,11 @@ log.addHandler(logging.NullHandler())
 
 #: How far in the future a submission's timestamp may be (participants' clocks drift a little).
 CLOCK_SKEW = timedelta(minutes=5)
+#: How much earlier than the submission's last change its claimed time may be: nbgrader's submit takes the
+#: time, then copies the files (up to its size limit) and sets their modes. Earlier than this is back-dated.
+SUBMIT_TOLERANCE = timedelta(seconds=60)
+#: The format nbgrader writes timestamps in (`Exchange.timestamp_format`, in UTC).
+STAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
 #: Limits per submission folder: files and folders in all, and folder depth.
 MAX_ENTRIES = 2000
 MAX_DEPTH = 12
@@ -78,12 +92,14 @@ class CollectReport:
     unchanged: list[str] = field(default_factory=list)  # their newest valid submission was already collected
     rejected: list[Rejection] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files left out as nbgrader leaves them out (too large)
+    backdated: list[str] = field(default_factory=list)  # collected with their true time, not the claimed one
     owners_checked: bool = False
     submitted: list[str] = field(default_factory=list)  # everyone with a collected submission afterwards
 
     def summary(self) -> str:
         lines = [str(r) for r in self.rejected]
         lines += [f"skipped: {s}" for s in self.skipped]
+        lines += [f"back-dated: {b}" for b in self.backdated]
         if self.owners_checked:
             lines.append(
                 "ownership checked: the exchange is shared between Unix users, each folder must be owned by "
@@ -93,6 +109,11 @@ class CollectReport:
             lines.append(
                 "ownership not checked: every folder in the exchange is owned by you (single-user exchange), "
                 "so the owner tells nothing / मालिक नहीं जाँचा गया: एक ही उपयोगकर्ता का exchange"
+            )
+        if self.backdated:
+            lines.append(
+                f"{len(self.backdated)} back-dated: collected with the time they were really written, not the "
+                f"time they claim / {len(self.backdated)} जमा में पुराना समय लिखा था: असली समय लिया गया"
             )
         if self.rejected:
             lines.append(
@@ -108,10 +129,32 @@ class CollectReport:
 class _Candidate:
     name: str  # the folder's name in inbound
     student: str
-    stamp: str  # the timestamp as written in the folder name
-    when: datetime  # the timestamp, naive UTC
+    stamp: str  # the timestamp as written in the folder name (the participant's word)
+    stamped: datetime  # that timestamp, naive UTC
+    claimed: datetime  # the earliest time it claims (folder name, timestamp.txt), naive UTC
+    changed: datetime  # its last change (latest ctime in it), read by the collector, naive UTC
     ino: tuple[int, int]  # (st_dev, st_ino) when listed
     uid: int
+
+    @property
+    def backdated(self) -> bool:
+        return self.claimed < self.changed - SUBMIT_TOLERANCE
+
+    @property
+    def when(self) -> datetime:
+        """The submission's time: its claim when honest, else the time it was last changed."""
+        return self.changed if self.backdated else self.stamped
+
+    @property
+    def written_stamp(self) -> str:
+        """What goes into the collected `timestamp.txt`: the claim as written, or the change time."""
+        return self.changed.strftime(STAMP_FORMAT) if self.backdated else self.stamp
+
+    def backdating(self) -> str:
+        return (
+            f"{shown(self.name)}: claims {self.claimed:%Y-%m-%d %H:%M:%S} UTC, last changed "
+            f"{self.changed:%Y-%m-%d %H:%M:%S} UTC; collected with the change time"
+        )
 
 
 def shown(text: str, limit: int = 160) -> str:
@@ -145,6 +188,65 @@ def _kind(mode: int) -> str | None:
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _parse(stamp: str) -> datetime:
+    from nbgrader.utils import parse_utc
+
+    return parse_utc(stamp)
+
+
+def _from_ns(ns: int) -> datetime:
+    return datetime(1970, 1, 1) + timedelta(microseconds=ns // 1000)
+
+
+def _changed_at(fd: int) -> datetime:
+    """The latest change time (ctime) of an open folder and of everything in it, naive UTC.
+
+    ctime is set by the kernel's clock on every change of an entry (write, rename, chmod, utime); no
+    user can set it back. Symlinks are not followed (their own ctime counts); the walk stops at the
+    copier's limits (a folder beyond them is refused by the copier anyway).
+    """
+    latest = os.fstat(fd).st_ctime_ns
+    seen = 0
+
+    def walk(dir_fd: int, depth: int) -> None:
+        nonlocal latest, seen
+        for name in os.listdir(dir_fd):
+            seen += 1
+            if seen > MAX_ENTRIES:
+                return
+            st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            latest = max(latest, st.st_ctime_ns)
+            if stat.S_ISDIR(st.st_mode) and depth < MAX_DEPTH:
+                try:
+                    sub = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+                except OSError:
+                    continue  # swapped or unreadable: the copier names it
+                try:
+                    latest = max(latest, os.fstat(sub).st_ctime_ns)
+                    walk(sub, depth + 1)
+                finally:
+                    os.close(sub)
+
+    walk(fd, 0)
+    return _from_ns(latest)
+
+
+def _inner_claim(fd: int) -> datetime | None:
+    """The time in nbgrader's `timestamp.txt` inside the submission (another claim of hers), if readable."""
+    try:
+        tfd = os.open("timestamp.txt", _FILE_FLAGS, dir_fd=fd)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(tfd).st_mode):
+            return None
+        return _parse(os.read(tfd, 200).decode("utf-8", "replace").strip())
+    except (OSError, ValueError, OverflowError, TypeError):
+        return None
+    finally:
+        os.close(tfd)
 
 
 def _parse_name(name: str, assignment: str) -> tuple[str, str] | None:
@@ -289,7 +391,7 @@ def _existing_stamp(folder: Path) -> datetime | None:
         return None
 
 
-def _settings() -> tuple[list[str], int, int]:
+def _settings() -> tuple[list[str], int, int, bool]:
     from grader.config import nbgrader_settings
 
     course = nbgrader_settings()["CourseDirectory"]
@@ -297,7 +399,20 @@ def _settings() -> tuple[list[str], int, int]:
         list(course.get("ignore", [])),
         int(course.get("max_file_size", 100000)) * 1000,
         int(course.get("max_dir_size", 100000)) * 1000,
+        bool(course.get("groupshared", False)),
     )
+
+
+def _share_with_group(top: Path) -> None:
+    """Several trainers (nbgrader's groupshared): what collect made, folders g+rwxs and files g+rw, as nbgrader does.
+
+    Only folders this collect made itself (the staging copy, a new participant folder): nothing of a participant's.
+    """
+    for folder, _, files in os.walk(top):
+        os.chmod(folder, os.stat(folder).st_mode | 0o2770)
+        for name in files:
+            path = os.path.join(folder, name)
+            os.chmod(path, os.stat(path).st_mode | 0o660)
 
 
 def collect(
@@ -326,7 +441,7 @@ def collect(
     inbound = exchange_root / course_id / "inbound"
     _trusted_folder(inbound, "inbound folder")
     known = set(roster.load()) | {getpass.getuser()}
-    ignore, max_file, max_total = _settings()
+    ignore, max_file, max_total, groupshared = _settings()
     me, now = os.geteuid(), _utc_now()
 
     inbound_fd = os.open(inbound, _DIR_FLAGS)
@@ -372,10 +487,13 @@ def collect(
             elif report.owners_checked and _user(st.st_uid) != student:
                 reason = f"claims to be {student}'s but is owned by {_user(st.st_uid)}"
             else:
-                candidates.setdefault(student, []).append(
-                    _Candidate(name, student, stamp, when, (st.st_dev, st.st_ino), st.st_uid)
-                )
-                continue
+                try:
+                    cand = _candidate(name, student, stamp, when, st, inbound_fd)
+                except Refused as exc:
+                    reason = str(exc)
+                else:
+                    candidates.setdefault(student, []).append(cand)
+                    continue
             report.rejected.append(Rejection(shown(name), reason))
 
         for student in sorted(candidates):
@@ -388,6 +506,7 @@ def collect(
                 report,
                 now,
                 copier=lambda uid: _Copier(owner=uid, ignore=ignore, max_file=max_file, max_total=max_total),
+                groupshared=groupshared,
             )
     finally:
         os.close(inbound_fd)
@@ -402,7 +521,23 @@ def collect(
     return report
 
 
-def _collect_one(newest_first, inbound_fd, course_root, assignment, report, now, copier) -> None:
+def _candidate(name: str, student: str, stamp: str, when: datetime, st: os.stat_result, inbound_fd: int):
+    """A submission folder with its claimed time and its true last change, read through its own descriptor."""
+    cand = _Candidate(name, student, stamp, when, when, when, (st.st_dev, st.st_ino), st.st_uid)
+    fd = _open_candidate(cand, inbound_fd)
+    try:
+        cand.changed = _changed_at(fd)
+        inner = _inner_claim(fd)
+    finally:
+        os.close(fd)
+    if inner is not None:
+        cand.claimed = min(cand.claimed, inner)
+    return cand
+
+
+def _collect_one(
+    newest_first, inbound_fd, course_root, assignment, report, now, copier, groupshared=False
+) -> None:
     """Copy the newest candidate that passes every check; check the older ones too, so each refusal is named."""
     student = newest_first[0].student
     dest = course_root / "submitted" / student / assignment
@@ -416,7 +551,7 @@ def _collect_one(newest_first, inbound_fd, course_root, assignment, report, now,
             if keep:
                 _inspect(cand, inbound_fd, copier)
             else:
-                _copy(cand, inbound_fd, dest, copier, report)
+                _copy(cand, inbound_fd, dest, copier, report, groupshared)
         except Refused as exc:
             report.rejected.append(Rejection(shown(cand.name), str(exc)))
             continue
@@ -442,10 +577,17 @@ def _inspect(cand: _Candidate, inbound_fd: int, copier) -> None:
         os.close(fd)
 
 
-def _copy(cand: _Candidate, inbound_fd: int, dest: Path, copier, report: CollectReport) -> None:
+def _copy(
+    cand: _Candidate, inbound_fd: int, dest: Path, copier, report: CollectReport, groupshared=False
+) -> None:
     """Copy into a private staging folder beside `dest`; only a complete, clean copy replaces `dest`."""
     parent = dest.parent
     parent.mkdir(parents=True, exist_ok=True)
+    if groupshared:  # submitted/ and submitted/<participant>/, when this trainer made them: the group's too
+        for folder in (parent, parent.parent):
+            st = os.lstat(folder)
+            if stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & 0o2770 != 0o2770:
+                os.chmod(folder, st.st_mode | 0o2770)
     if parent.is_symlink() or not parent.is_dir():
         raise Refused(f"{parent} is not a real folder")
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.collecting-", dir=parent))
@@ -458,10 +600,16 @@ def _copy(cand: _Candidate, inbound_fd: int, dest: Path, copier, report: Collect
                 walker.walk(fd, out)
             finally:
                 os.close(out)
+            # changed while it was copied: what was copied is no older than its latest change now
+            cand.changed = max(cand.changed, _changed_at(fd))
         finally:
             os.close(fd)
-        (staging / "timestamp.txt").write_text(cand.stamp, encoding="utf-8")
+        if cand.backdated:
+            report.backdated.append(cand.backdating())
+        (staging / "timestamp.txt").write_text(cand.written_stamp, encoding="utf-8")
         staging.chmod(0o755)
+        if groupshared:
+            _share_with_group(staging)
         old = None
         if dest.exists() or dest.is_symlink():
             old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.replaced-", dir=parent)) / "old"

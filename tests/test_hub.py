@@ -1,13 +1,14 @@
 """A whole camp on one server, end to end: a real JupyterHub (pip `jupyterhub` + npm `configurable-http-proxy`)
-on loopback, real Unix accounts made by the test (3 participants from a roster, 1 trainer), one single-user
+on loopback, real Unix accounts made by the test (3 participants from a roster, 2 trainers), one single-user
 server per person spawned by the hub, nbgrader's exchange shared between them (deploy/, grader/hub.py).
 
 The participants fetch, answer and submit through their own servers (REST calls through the hub, each with
 their own token: nbgrader's assignment API and Jupyter's contents API); the trainer releases, collects
 (grader/exchange.py, owners checked), autogrades and returns feedback as their own Unix user with `camp`;
 each participant fetches only their own feedback. A participant's attempts to read another's submission or
-feedback, to submit as another or to use the trainer's tools fail. Everything the test starts it stops; the
-accounts, groups and ACL entries it made are removed.
+feedback, to submit as another, to back-date a submission or to use the trainer's tools fail. A second
+trainer collects, grades and returns feedback in her own Formgrader on the same course, exchange and
+gradebook. Everything the test starts it stops; the accounts, groups and ACL entries it made are removed.
 
 Needs root (accounts, PAM, setuid spawns), npm and setfacl; skipped with the reason otherwise. CI runs as root.
 """
@@ -23,7 +24,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -65,6 +68,7 @@ class Camp:
         self.root = root
         self.settings = hub.Settings(root=root, trainers_group=f"{tag}-trainers", participants_group=f"{tag}-parts")
         self.trainer = f"{tag}t"
+        self.trainer2 = f"{tag}u"  # a second trainer (not the lead)
         self.participants = [f"{tag}a", f"{tag}b", f"{tag}c"]
         self.codes: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
@@ -76,8 +80,12 @@ class Camp:
     # -- as a Unix user ------------------------------------------------------------------------------------
     def run_as(self, user: str, *args: str, home: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
         env = hub.user_env(user, {**self.settings.env(), "CAMP_HOME": str(home or self.settings.course_home)})
+        # a trainer's commands run as in their Lab terminal, whose umask (007, grader.hub.singleuser) keeps the
+        # course the trainers' group's
+        umask = 0o007 if user in (self.trainer, self.trainer2) else 0o022
         done = subprocess.run(
-            list(args), env=env, cwd="/", capture_output=True, text=True, timeout=600, **hub.as_user(user)
+            list(args), env=env, cwd="/", capture_output=True, text=True, timeout=600, umask=umask,
+            **hub.as_user(user),
         )
         if check and done.returncode:
             raise AssertionError(f"{args} as {user} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -125,6 +133,10 @@ class Camp:
         log = self.settings.state / "test-hub.log"
         return log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.exists() else ""
 
+    def formgrader(self, user: str, action: str) -> requests.Response:
+        """nbgrader's Formgrader API in the user's own server (what its buttons call)."""
+        return self.as_user(user, "POST", f"/formgrader/api/{action}")
+
     def nbgrader(self, user: str, action: str) -> dict:
         """nbgrader's assignment API in the user's own server (what its Assignments panel calls)."""
         data = {"course_id": paths.COURSE_ID, "assignment_id": ASSIGNMENT}
@@ -147,6 +159,8 @@ def camp():
         code = hub.create_account(c.trainer, group=c.settings.trainers_group, comment="Trainer")
         created.append(c.trainer)
         assert code and re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}", code)
+        assert hub.add_trainer(c.trainer2, settings=c.settings)
+        created.append(c.trainer2)
         # The participants come from the roster, through the real command (as root, as on the server).
         csv = root / "roster.csv"
         csv.write_text(
@@ -157,7 +171,7 @@ def camp():
         )
         # A venv whose Python lives under /root (0700) is reachable by the test's users only: ACL "x" entries.
         for target in (Path(sys.executable), paths.SOURCE_ROOT / "pyproject.toml"):
-            grants += hub.grant_traverse([c.trainer], target)
+            grants += hub.grant_traverse([c.trainer, c.trainer2], target)
         hub.setup(lead_trainer=c.trainer, settings=c.settings, release_all=False)
         env = {**os.environ, **c.settings.env(), "CAMP_HOME": str(c.settings.course_home)}
         done = subprocess.run(
@@ -220,7 +234,8 @@ def test_first_login_codes_and_roles(camp):
     assert camp.login(alice, "wrong-code") == 403
     assert camp.login(alice, camp.codes[camp.participants[1]]) == 403  # another's code
     assert camp.login(alice, camp.codes[alice]) == 302
-    assert camp.api("GET", f"/groups/{camp.settings.trainers_group}").json()["users"] == [camp.trainer]
+    assert sorted(camp.api("GET", f"/groups/{camp.settings.trainers_group}").json()["users"]) == sorted(
+        [camp.trainer, camp.trainer2])
 
     for user in (alice, camp.trainer):
         camp.spawn(user)
@@ -323,3 +338,131 @@ except PermissionError:
     print("denied")
 """)
     assert peek == "denied"
+
+
+def _page_score(camp, user: str) -> float:
+    """The score on the newest feedback page the participant fetched through her own server."""
+    folder = camp.as_user(user, "GET", f"/api/contents/my-work/{ASSIGNMENT}/feedback").json()["content"]
+    newest = max(folder, key=lambda item: item["name"])  # one folder per submission time
+    pages = [item for item in camp.as_user(user, "GET", f"/api/contents/{newest['path']}").json()["content"]
+             if item["name"].endswith(".html")]
+    assert len(pages) == 1, pages
+    page = camp.as_user(user, "GET", f"/api/contents/{pages[0]['path']}").json()["content"]
+    return float(re.search(r"Score: ([\d.]+) / ([\d.]+)", page).group(1))
+
+
+def _gradebook(camp, user: str, code: str) -> dict:
+    """Run `code` (which fills `out`) with the course's gradebook open, as `user`; returns `out`."""
+    return json.loads(camp.python_as(user, f"""
+import json
+from nbgrader.api import Gradebook
+from camp import paths
+out = {{}}
+with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+{textwrap.indent(textwrap.dedent(code), "    ")}
+print(json.dumps(out, default=str))
+"""))
+
+
+def test_a_back_dated_submission_is_collected_with_its_true_time(camp):
+    """After the due date, Carol submits a folder whose name, timestamp.txt and file times say an hour ago:
+    collect names it back-dated and keeps the time it was really written, so the gradebook has it late."""
+    carol, trainer = camp.participants[2], camp.trainer
+    ist = timezone(timedelta(hours=5, minutes=30))
+    due = (datetime.now(ist) - timedelta(minutes=3)).replace(second=0, microsecond=0)
+    camp.camp(trainer, "release", ASSIGNMENT, "--due", f"{due:%Y-%m-%d %H:%M}")
+    due_utc = due.astimezone(timezone.utc).replace(tzinfo=None)
+
+    inbound = camp.settings.exchange / paths.COURSE_ID / "inbound"
+    name = camp.python_as(carol, f"""
+import base64, os, secrets, shutil, time
+past = time.time() - 3600  # an hour ago: before the due date
+stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime(past))
+name = "{carol}+{ASSIGNMENT}+" + stamp + "+" + base64.urlsafe_b64encode(os.urandom(9)).decode()
+folder = os.path.join({str(inbound)!r}, name)
+shutil.copytree(os.path.expanduser("~/camp/my-work/{ASSIGNMENT}"), folder)
+with open(os.path.join(folder, "answers.json"), "w", encoding="utf-8") as out:
+    out.write({_answers(FIXTURE["widget_answers"])!r})  # her answers, now right
+with open(os.path.join(folder, "timestamp.txt"), "w") as out:
+    out.write(stamp)
+with open(os.path.join(folder, "submission_secret.txt"), "w") as out:
+    out.write(secrets.token_hex(64))  # as nbgrader's submit writes it (her feedback's name)
+for root, dirs, files in os.walk(folder):  # modes as nbgrader's submit leaves them
+    for entry in files:
+        os.chmod(os.path.join(root, entry), 0o644)
+    for entry in dirs:
+        os.chmod(os.path.join(root, entry), 0o755)
+os.chmod(folder, 0o777)
+for root, dirs, files in os.walk(folder):
+    for entry in dirs + files:
+        os.utime(os.path.join(root, entry), (past, past))
+os.utime(folder, (past, past))  # every modification time says an hour ago too
+print(name)
+""")
+    out = camp.camp(trainer, "collect", ASSIGNMENT).stdout
+    backdated = [line for line in out.splitlines() if line.startswith("back-dated: ")]
+    assert len(backdated) == 1 and backdated[0].startswith(f"back-dated: {name}: claims "), out
+    assert "new or updated: " + carol + ")" in out, out  # Alice's and Bob's honest folders: unchanged, not flagged
+    stamp = (camp.settings.course_home / "course" / "submitted" / carol / ASSIGNMENT / "timestamp.txt").read_text()
+    written = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f UTC")
+    assert written > due_utc, (stamp, due_utc)
+    assert written <= datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=5)
+
+    graded = camp.camp(trainer, "autograde", ASSIGNMENT).stdout
+    assert re.search(r"graded 1 · .*ungradable 0", graded), graded  # hers; the others' are unchanged
+    late = _gradebook(camp, trainer, f"""
+for student in {camp.participants!r}:
+    sub = gb.find_submission({ASSIGNMENT!r}, student)
+    out[student] = [sub.total_seconds_late, sub.score]
+""")
+    assert late[carol][0] > 0 and late[carol][1] == 6.0, late  # her work counts, and counts as late
+    # Honest submissions keep the time nbgrader's submit wrote (the one in their folder's name).
+    names = os.listdir(inbound)  # root may list it; participants may not
+    for honest in camp.participants[:2]:
+        kept = (camp.settings.course_home / "course" / "submitted" / honest / ASSIGNMENT / "timestamp.txt").read_text()
+        assert any(n.startswith(f"{honest}+{ASSIGNMENT}+{kept}+") for n in names), (honest, kept)
+
+
+def test_a_second_trainer_grades_the_same_course_and_a_participant_cannot(camp):
+    """The second trainer collects, grades and returns feedback in her own Formgrader; the lead grades after her
+    on the same files and gradebook; a participant reaches neither Formgrader nor the course."""
+    alice, bob, _ = camp.participants
+    second = camp.trainer2
+    camp.spawn(second)
+    put = camp.as_user(bob, "PUT", f"/api/contents/my-work/{ASSIGNMENT}/answers.json",
+                       json={"type": "file", "format": "text", "content": _answers(FIXTURE["widget_answers"])})
+    assert put.status_code in (200, 201), put.text
+    assert camp.nbgrader(bob, "submit")["success"]  # Bob tries again, now right
+
+    collected = camp.formgrader(second, f"assignment/{ASSIGNMENT}/collect")
+    assert collected.status_code == 200 and collected.json()["success"], collected.text
+    answers = camp.settings.course_home / "course" / "submitted" / bob / ASSIGNMENT / "answers.json"
+    assert {k: v["value"] for k, v in json.loads(answers.read_text("utf-8"))["answers"].items()} == \
+        FIXTURE["widget_answers"], "her Collect took Bob's new submission"
+    for action in (f"submission/{ASSIGNMENT}/{bob}/autograde", f"assignment/{ASSIGNMENT}/{bob}/generate_feedback",
+                   f"assignment/{ASSIGNMENT}/{bob}/release_feedback"):
+        done = camp.formgrader(second, action)
+        assert done.status_code == 200 and done.json()["success"], (action, done.text[-3000:])
+    assert camp.nbgrader(bob, "fetch_feedback")["success"]
+    assert _page_score(camp, bob) == 6.0
+
+    # The lead grades after her, on the files and gradebook rows she wrote (and she after him).
+    for trainer in (camp.trainer, second):
+        graded = camp.camp(trainer, "autograde", ASSIGNMENT, "--force").stdout
+        assert re.search(r"graded 3 · .*ungradable 0", graded), (trainer, graded)
+    camp.camp(camp.trainer, "feedback", ASSIGNMENT)
+    scores = _gradebook(camp, second, f"""
+for student in {camp.participants!r}:
+    out[student] = gb.find_submission({ASSIGNMENT!r}, student).score
+""")
+    assert scores == {alice: 6.0, bob: 6.0, camp.participants[2]: 6.0}, scores
+
+    # A participant: no Formgrader in her server, none of the trainer's server, no course folder.
+    assert camp.formgrader(alice, f"assignment/{ASSIGNMENT}/collect").status_code == 404
+    foreign = requests.post(f"{camp.url}/user/{second}/formgrader/api/assignment/{ASSIGNMENT}/collect",
+                            headers={"Authorization": f"token {camp.tokens[alice]}"}, timeout=60,
+                            allow_redirects=False)
+    assert foreign.status_code in (302, 403, 404), foreign.status_code
+    assert "success" not in foreign.text
+    denied = camp.camp(alice, "autograde", ASSIGNMENT, check=False)
+    assert denied.returncode == 1 and "Permission denied" in denied.stderr + denied.stdout
