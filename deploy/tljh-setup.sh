@@ -13,7 +13,8 @@
 #      (root's, 1777), /srv/camp/course (the lead trainer's, group camp-trainers, 2770), the course prepared
 #      and every assignment released by the lead trainer (created if missing; the first-login code is printed);
 #   3. with a roster: one Unix account per participant, each first-login code printed once (keep the slips,
-#      nothing is stored);
+#      nothing is stored); more trainers later, each with the same course, exchange and gradebook:
+#        sudo /opt/tljh/user/bin/python -m grader.hub add-trainer trainer2;
 #   4. drops deploy/tljh-camp.py into TLJH's jupyterhub_config.d (PAM logins by group, one local server per
 #      user started by `python -m grader.hub singleuser`) and reloads the hub. TLJH keeps its proxy, port,
 #      HTTPS and hub database; `sudo tljh-config` still works for those.

@@ -5,10 +5,16 @@ Layout on the server (`CAMP_HUB_ROOT`, default /srv/camp), made by `camp hub set
     /srv/camp/                 root:root 0755
       exchange/                root:root 1777  nbgrader's exchange (its 0777, plus the sticky bit: nobody can
                                                rename or delete a folder of another, e.g. swap `camp/` for a fake)
-        camp/                  the lead trainer's, made by the first release: outbound/ 0755, inbound/ 2733
-                               (participants may write, not list), feedback/ 0711 (read only a known name)
+        camp/                  root : camp-trainers 2775, made by setup (never by a participant first):
+                               outbound/ 2775, inbound/ 3773 (participants may write, not list, nor remove
+                               another's), feedback/ 2771 (participants read only a known name)
       course/                  lead trainer : camp-trainers 2770, the trainers' CAMP_HOME (course/, gradebook,
                                roster.json, etc/); participants cannot enter it
+
+Several trainers: every member of the trainers' group works on the same course, exchange and gradebook.
+The course folder is setgid and group-writable, so nbgrader's `CourseDirectory.groupshared` is on for it
+(grader/config.py) and what one trainer writes the others may replace; trainers' servers run with umask
+007 (a trainer's `camp` commands belong in their Lab terminal; over SSH, `umask 007` first).
       hub/                     root 0700: the hub's database and cookie secret
     ~participant/              0700: nobody else can read it
       camp/                    the participant's CAMP_HOME: lessons/ (placed on first login), my-work/, etc/,
@@ -29,8 +35,9 @@ Exchange safety (nbgrader's default exchange trusts the client):
   characters; the course folder is 2770 and participants' homes 0700.
 - read another's feedback: `feedback/` is 0711 and each page is named by a hash of the submission's
   notebook and timestamp, which only its author holds (nbgrader's design).
-- forge a submission time: a time in the future is refused at collect; one in the past is NOT detected yet
-  (the folder name is the participant's word): see the README's "what is not done".
+- forge a submission time: a time in the future is refused at collect; a back-dated one (folder name or
+  timestamp.txt earlier than the folder's last change, its latest ctime, which no user can set back) is
+  collected with the change time, so it is late when it was late (grader/exchange.py).
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ import os
 import pwd
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -270,6 +278,7 @@ def setup(*, lead_trainer: str, settings: Settings | None = None, release_all: b
     os.chmod(settings.exchange, 0o1777)
     settings.state.mkdir(exist_ok=True)
     os.chmod(settings.state, 0o700)
+    _exchange_folders(settings.exchange / paths.COURSE_ID, trainers_gid)
     home = settings.course_home
     home.mkdir(exist_ok=True)
     os.chown(home, pwd.getpwnam(lead_trainer).pw_uid, trainers_gid)
@@ -282,6 +291,42 @@ def setup(*, lead_trainer: str, settings: Settings | None = None, release_all: b
     if run.returncode:
         raise CampError("कोर्स तैयार नहीं हो सका", f"preparing the course failed: {run.stderr.strip()[-500:]}")
     return settings
+
+
+#: The course's exchange folders, made by root for the trainers' group: (name, mode).
+EXCHANGE_FOLDERS = (("", 0o2775), ("outbound", 0o2775), ("inbound", 0o3773), ("feedback", 0o2771))
+
+
+def _exchange_folders(course: Path, gid: int) -> None:
+    """root : trainers' group folders of the course in the exchange, so any trainer releases and collects.
+
+    Made before anyone else can: the exchange is 1777, and a folder a participant made first (or a symlink)
+    is refused, not adopted.
+    """
+    for name, mode in EXCHANGE_FOLDERS:
+        folder = course / name if name else course
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            pass
+        st = os.lstat(folder)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid not in (0, *(p.pw_uid for p in _trainers_of(gid))):
+            raise CampError(f"{folder} किसी और का है; हटाकर फिर चलाएँ",
+                            f"{folder} is not a folder of root or a trainer (a symlink or someone else's): "
+                            "remove it and run setup again")
+        os.chown(folder, 0, gid, follow_symlinks=False)
+        os.chmod(folder, mode)
+
+
+def _trainers_of(gid: int) -> list[pwd.struct_passwd]:
+    names = set(grp.getgrgid(gid).gr_mem)
+    return [p for p in pwd.getpwall() if p.pw_name in names or p.pw_gid == gid]
+
+
+def add_trainer(name: str, *, settings: Settings | None = None) -> str | None:
+    """A second (third, ...) trainer: an account in the trainers' group; returns a new account's first-login code."""
+    settings = settings or Settings.from_env()
+    return create_account(name, group=settings.trainers_group, comment="trainer")
 
 
 def _link_exchange(home: Path, exchange: Path) -> None:
@@ -300,21 +345,44 @@ def init_trainer_home(*, release_all: bool = False) -> Path:
 
     Unlike `camp course init` it never touches the exchange's own permissions (root's, 1777).
     """
+    from nbgrader.api import Gradebook
+
     from grader import config as camp_config
     from grader import course, lessons
     from grader.feedback import install_notebook
 
+    os.umask(0o007)  # everything made here stays the trainers' group's (the folder is setgid)
     settings = Settings.from_env()
     home = paths.home()
     for folder in (paths.course_root() / "source", paths.work_dir(), paths.logs_dir()):
         folder.mkdir(parents=True, exist_ok=True)
     _link_exchange(home, settings.exchange)
     camp_config.write()
+    _shared_databases()
+    paths.ensure_tools_on_path()
+    with Gradebook(paths.db_url(), paths.COURSE_ID):
+        pass  # its tables, now: in the file every trainer may write
     lessons.build_lessons()
     install_notebook(home)
     if release_all:
         course.release()
     return home
+
+
+def _shared_databases() -> None:
+    """The course's SQLite files, made now and 0660: SQLite makes a new file 0644 whatever the umask, so the
+    trainer who happened to grade first would own a gradebook the others could only read."""
+    from grader.aigrade import store_path
+
+    for db in (paths.gradebook_path(), paths.course_root() / "answer_prints.db", store_path()):
+        db.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o660))
+        except FileExistsError:
+            pass
+        st = os.lstat(db)
+        if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():
+            os.chmod(db, 0o660)
 
 
 def _participant_only(config_dir: Path) -> None:
@@ -443,8 +511,9 @@ def configure(c, *, settings: Settings | None = None, network: bool = True) -> N
     c.Spawner.cmd = [python, "-m", "grader.hub", "singleuser"]
     c.Spawner.default_url = f"/lab/tree/{START_LESSON}"
     c.Spawner.environment = settings.env()
-    c.Spawner.start_timeout = 120
-    c.Spawner.http_timeout = 120
+    # A morning rush of first logins (each copies the lessons) on 2 cores may need longer: CAMP_HUB_START_TIMEOUT.
+    c.Spawner.start_timeout = int(os.environ.get("CAMP_HUB_START_TIMEOUT", "120"))
+    c.Spawner.http_timeout = c.Spawner.start_timeout
     c.JupyterHub.shutdown_on_logout = False
     if os.environ.get("CAMP_HUB_SERVICE_TOKEN"):  # the end-to-end test's (or an operator's) API client
         c.JupyterHub.services = [{"name": "camp-admin", "api_token": os.environ["CAMP_HUB_SERVICE_TOKEN"]}]
@@ -515,6 +584,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("participant-init", help="(as the participant) their camp folder in $CAMP_HOME (Kubernetes)")
     p = sub.add_parser("setup", help="(root) groups, exchange and course folder; the lead trainer's account")
     p.add_argument("--trainer", required=True)
+    p = sub.add_parser("add-trainer", help="(root) another trainer's account, in the trainers' group")
+    p.add_argument("name")
     args = parser.parse_args(argv)
     try:
         if args.cmd == "trainer-init":
@@ -528,6 +599,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"trainer account {args.trainer}: first-login code {code} / ट्रेनर का पहला कोड")
             setup(lead_trainer=args.trainer, settings=settings)
             print(f"camp ready in {settings.root} / कैंप तैयार है")
+        elif args.cmd == "add-trainer":
+            code = add_trainer(args.name)
+            print(f"trainer {args.name}: " + (f"first-login code {code} / ट्रेनर का पहला कोड" if code else
+                                              "already had an account, now in the trainers' group / ट्रेनर समूह में"))
     except CampError as exc:
         print(f"error: {exc.en} / {exc.hi}", file=sys.stderr)
         return 1
