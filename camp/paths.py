@@ -6,15 +6,21 @@ import os
 import sys
 from pathlib import Path
 
-#: The checkout (or installed tree) that holds modules/ and assignments/.
-SOURCE_ROOT = Path(os.environ.get("CAMP_SOURCES", Path(__file__).resolve().parents[1]))
+#: The checkout (or installed tree) that holds modules/ and assignments/ (`$CAMP_SOURCES` moves it).
+DEFAULT_SOURCES = Path(__file__).resolve().parents[1]
+SOURCE_ROOT = Path(os.environ.get("CAMP_SOURCES", DEFAULT_SOURCES))
 
 COURSE_ID = "camp"
 
 
 def home() -> Path:
     """The one folder that holds all generated state (`$CAMP_HOME`, default `.camp/` in the checkout)."""
-    return Path(os.environ.get("CAMP_HOME") or SOURCE_ROOT / ".camp").resolve()
+    return Path(os.environ.get("CAMP_HOME") or default_home()).resolve()
+
+
+def default_home() -> Path:
+    """The state folder when `$CAMP_HOME` is not set: `.camp/` in the checkout."""
+    return (SOURCE_ROOT / ".camp").resolve()
 
 
 def course_root() -> Path:
@@ -52,7 +58,12 @@ def gradebook_path() -> Path:
 
 def db_url() -> str:
     """The gradebook URL: `$CAMP_DB_URL` (e.g. PostgreSQL) or SQLite that waits for a busy writer."""
-    return os.environ.get("CAMP_DB_URL") or f"sqlite:///{gradebook_path()}?timeout=60"
+    return os.environ.get("CAMP_DB_URL") or default_db_url()
+
+
+def default_db_url() -> str:
+    """SQLite in the course folder, waiting up to 60 s for a busy writer (several grading workers)."""
+    return f"sqlite:///{gradebook_path()}?timeout=60"
 
 
 def modules_source() -> Path:

@@ -114,6 +114,32 @@ def _feedback(args) -> int:
     return 0
 
 
+def _config(args) -> int:
+    from grader import settings
+
+    current = settings.load()
+    print(f"camp settings / सेटिंग्स (environment > file {current.file} > default):")
+    width = max(len(s.env) for s in settings.SETTINGS)
+    for setting, value, source in current.rows():
+        print(f"  {setting.env:<{width}} = {settings.shown(setting, value)}  [{source}]")
+        if args.verbose:
+            print(f"  {'':<{width}}   {setting.help}")
+    try:  # the participant's AI connection (camp.aiconfig): its own sources (session, environment, file)
+        from camp import aiconfig
+
+        ai = aiconfig.resolve()
+    except Exception as exc:  # a broken ai.json must not hide the grader's settings
+        print(f"AI / एआई: cannot read ({type(exc).__name__}: {exc})")
+        return 0
+    print(f"AI / एआई (camp.aiconfig; file {aiconfig.config_path()}):")
+    for key in ("provider", "base_url", "model", "api_key", "timeout", "retries"):
+        value = ai.masked_key if key == "api_key" else getattr(ai, key)
+        source = ai.sources.get(key, "default")  # the file is named by its path
+        print(f"  ai.{key:<{width - 3}} = {value if value not in ('', None) else '-'}  "
+              f"[{'file' if source == str(aiconfig.config_path()) else source}]")
+    return 0
+
+
 def _evening(args) -> int:
     from grader.course import evening
 
@@ -325,10 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
         if name != "collect":
             p.add_argument("--student", action="append", help="only this participant (repeatable)")
         if name == "autograde":
-            p.add_argument("--workers", type=int, default=None, help="parallel graders (default: CPU cores + 1)")
+            p.add_argument("--workers", type=int, default=None,
+                           help="parallel graders (default: CAMP_WORKERS, else CPU cores + 1; see camp config)")
             p.add_argument("--force", action="store_true", help="grade again even if already graded")
-            p.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell")
-            p.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook")
+            p.add_argument("--cell-timeout", type=int, default=None,
+                           help="seconds per cell (default: CAMP_CELL_TIMEOUT, 60; see camp config)")
+            p.add_argument("--notebook-timeout", type=int, default=None,
+                           help="seconds per notebook (default: CAMP_NOTEBOOK_TIMEOUT, 300; see camp config)")
         if name == "feedback":
             p.add_argument("--with-examples", action="store_true",
                            help="also return each rubric's example of a good answer (e.g. after the due date)")
@@ -360,8 +389,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evening", help="the evening round: collect, autograde and return feedback for everything")
     p.add_argument("assignment", nargs="*", help="assignments (default: all)")
-    p.add_argument("--workers", type=int, default=None, help="parallel graders (default: CPU cores + 1)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="parallel graders (default: CAMP_WORKERS, else CPU cores + 1; see camp config)")
     p.set_defaults(func=_evening)
+
+    p = sub.add_parser("config", help="each setting's effective value and where it came from (environment, "
+                       "file, default)")
+    p.add_argument("-v", "--verbose", action="store_true", help="also what each setting does")
+    p.set_defaults(func=_config)
     _add_ai_commands(sub)
     return parser
 
@@ -378,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
         pass
     args = build_parser().parse_args(argv)
     try:
+        from grader import settings
+
+        settings.export_file_values()  # read once: the file's values reach everything this command starts
         return args.func(args)
     except CampError as exc:
         if args.debug:

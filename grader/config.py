@@ -7,6 +7,7 @@ from pathlib import Path
 
 from camp import paths
 from camp.nbsettings import shared_settings, to_config
+from grader.settings import load as load_settings
 
 # Course-wide nbgrader settings. Kept as a dict so the same values reach nbgrader's Python API
 # (tests, the CLI) and the files JupyterLab's extensions read.
@@ -25,6 +26,7 @@ def _group_shared() -> bool:
 
 def nbgrader_settings() -> dict[str, dict[str, object]]:
     """nbgrader's settings for the current camp folder, as {section: {option: value}}."""
+    timeout = load_settings().nbgrader_timeout  # CAMP_NBGRADER_TIMEOUT (grader.settings)
     settings = shared_settings()
     settings["CourseDirectory"]["db_url"] = paths.db_url()
     # Several trainers on one course (the hub's course folder, setgid and group-writable): nbgrader keeps what
@@ -38,8 +40,8 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
             "code_stub": {"python": STUB_PY},
             "text_stub": "✍️ यहाँ लिखें / write your answer here",
         },
-        "ExecutePreprocessor": {"timeout": 120, "interrupt_on_timeout": True},
-        "Execute": {"timeout": 120, "interrupt_on_timeout": True},
+        "ExecutePreprocessor": {"timeout": timeout, "interrupt_on_timeout": True},
+        "Execute": {"timeout": timeout, "interrupt_on_timeout": True},
         "Autograde": {
             "sanitize_preprocessors": [
                 "nbgrader.preprocessors.ClearOutput",

@@ -25,6 +25,7 @@ from pathlib import Path
 from camp import paths
 from camp.files import write_json
 from grader import config as camp_config
+from grader import settings as camp_settings
 
 ENGINE_EXECUTE = "grader.kernels.CampExecute"
 
@@ -54,8 +55,14 @@ class BatchResult:
         return [s for s, o in self.outcome.items() if o == "skipped"]
 
 
-def engine_config(*, cell_timeout: int = 60, notebook_timeout: int = 300):
-    """nbgrader's configuration with the engine's Execute (forked kernels, limits) in place of nbgrader's."""
+def engine_config(*, cell_timeout: int | None = None, notebook_timeout: int | None = None):
+    """nbgrader's configuration with the engine's Execute (forked kernels, limits) in place of nbgrader's.
+
+    Timeouts not given come from the settings (CAMP_CELL_TIMEOUT, CAMP_NOTEBOOK_TIMEOUT; grader.settings).
+    """
+    current = camp_settings.load()
+    cell_timeout = cell_timeout or current.cell_timeout
+    notebook_timeout = notebook_timeout or current.notebook_timeout
     cfg = camp_config.traitlets_config()
     cfg.Autograde.autograde_preprocessors = [
         ENGINE_EXECUTE if name == "nbgrader.preprocessors.Execute" else name
@@ -79,7 +86,7 @@ def unsafe_switches() -> set[str]:
     CAMP_UNSAFE_TEST_SWITCHES="show-tests,shared-kernels": hidden tests run in the kernel again; kernels of
     one worker share the zygote's namespaces again.
     """
-    return {s.strip() for s in os.environ.get("CAMP_UNSAFE_TEST_SWITCHES", "").split(",") if s.strip()}
+    return set(camp_settings.load().unsafe_test_switches)
 
 
 def unsafe_entries(folder: Path) -> list[str]:
@@ -292,6 +299,7 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
     _fast_gradebook()
     kernels.prestart()
     cfg = engine_config(cell_timeout=timeouts[0], notebook_timeout=timeouts[1])
+    debug = camp_settings.load().engine_debug
     api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
 
     times: dict[str, float] = {}
@@ -333,7 +341,7 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
                         review = ["the grading sandbox stopped twice while this notebook ran — its code may "
                                   "have killed it; look at it by hand"]
                 times.update(total=time.monotonic() - t0, worker_cpu=_cpu_seconds() - cpu0)
-                if os.environ.get("CAMP_ENGINE_DEBUG"):
+                if debug:
                     parts = " ".join(f"{k}={v:.3f}" for k, v in times.items())
                     print(f"[{os.getpid()}] {student} {parts}", file=sys.stderr, flush=True)
                 if status == "graded":
@@ -389,11 +397,14 @@ def autograde_batch(
     students: list[str] | None = None,
     workers: int | None = None,
     force: bool = False,
-    cell_timeout: int = 60,
-    notebook_timeout: int = 300,
+    cell_timeout: int | None = None,
+    notebook_timeout: int | None = None,
     show_progress: bool = True,
 ) -> BatchResult:
     """Grade every collected submission of `assignment` (or the named participants) in parallel.
+
+    `workers`, `cell_timeout` and `notebook_timeout` not given come from the settings, read once here
+    (CAMP_WORKERS, CAMP_CELL_TIMEOUT, CAMP_NOTEBOOK_TIMEOUT: grader.settings, `camp config`).
 
     `assignment` may be a list: the same workers then grade them all in one batch, and results are keyed
     "assignment/participant". Already graded, unchanged submissions are skipped unless `force`.
@@ -403,6 +414,10 @@ def autograde_batch(
 
     if "jsonschema" not in sys.modules:  # as in the workers (grader/kernels.py): no 1.3 s "iri" grammar build
         sys.modules.setdefault("rfc3987_syntax", None)
+    current = camp_settings.load()
+    workers = workers or current.workers or None
+    cell_timeout = cell_timeout or current.cell_timeout
+    notebook_timeout = notebook_timeout or current.notebook_timeout
     names = [assignment] if isinstance(assignment, str) else list(assignment)
     for name in names:
         require_known(name)

@@ -120,7 +120,9 @@ def _written_item(cell, meta: dict, questions: dict, rubrics: dict) -> dict[str,
 
 def show_examples() -> bool:
     """`camp feedback --with-examples` (CAMP_FEEDBACK_EXAMPLES=1): return the rubric's example answer too."""
-    return os.environ.get("CAMP_FEEDBACK_EXAMPLES", "") == "1"
+    from grader.settings import load
+
+    return load().feedback_examples
 
 
 def _gradebook_facts(info: dict, written: list[str]) -> tuple[dict[str, Any], set[str]]:

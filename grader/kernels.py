@@ -36,6 +36,7 @@ from traitlets import Float, Integer
 
 from camp.check import ANSWER_MIME
 from camp.notebooks import ShortPollMixin
+from grader import settings as camp_settings
 from grader.sandbox import CGROUP_MOUNT, Sandbox
 
 ZYGOTE: Zygote | None = None  # one per grading worker process
@@ -171,7 +172,7 @@ class Prestarted:
         argv = ["-f", self.connection_file, "--HistoryManager.hist_file=:memory:"]
         request = {"op": "spawn", "name": name, "argv": argv, "cwd": str(self.job), "env": box.kernel_env(self.job),
                    "limits": box.limits, "cgroup_mounts": box.cgroup_mounts(), "output_limit": OUTPUT_LIMIT,
-                   "debug": bool(os.environ.get("CAMP_ENGINE_DEBUG"))}
+                   "debug": camp_settings.load().engine_debug}
         if box.strong and box.isolate_kernels:
             request["isolate"] = {"scratch": str(zygote.scratch), "job": str(self.job), "ipc": str(self.ipc),
                                   "hide": [CGROUP_MOUNT]}
@@ -271,7 +272,7 @@ class ForkProvisioner(LocalProvisioner):
         if self.kernel is not None:
             if self.process is not None and self.process.poll() is None:
                 self.process.kill()
-            if not os.environ.get("CAMP_ENGINE_DEBUG"):  # debugging keeps the job folder (kernel-error.txt)
+            if not camp_settings.load().engine_debug:  # debugging keeps the job folder (kernel-error.txt)
                 shutil.rmtree(self.kernel.job, ignore_errors=True)  # never reused: the next kernel gets new ones
             shutil.rmtree(self.kernel.ipc, ignore_errors=True)
             self.kernel = None

@@ -29,6 +29,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import settings as camp_settings
 from grader.limits import Cgroups
 
 NOBODY = 65534
@@ -78,7 +79,7 @@ def grader_user() -> tuple[int, int] | None:
     """(uid, gid) that participant code runs as when the grader is root; None when not root."""
     if os.geteuid() != 0:
         return None
-    name = os.environ.get("CAMP_GRADER_USER", "nobody")
+    name = camp_settings.load().grader_user
     try:
         entry = pwd.getpwnam(name)
         return entry.pw_uid, entry.pw_gid
@@ -130,7 +131,7 @@ class Sandbox:
 
     @classmethod
     def detect(cls) -> Sandbox:
-        mode = os.environ.get("CAMP_SANDBOX", "auto")
+        mode = camp_settings.load().sandbox
         if mode == "off":
             return cls(strong=False)
         if mode == "bwrap" and not bwrap_works():
