@@ -84,24 +84,32 @@ def parse_shares(text: str) -> dict[str, int]:
     return found
 
 
+_GOAL = re.compile(r"लक्ष्य|goal", re.I)
+
+
 def _goal(text: str) -> str:
     lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
-    return next((line for line in lines if re.search(r"लक्ष्य|goal", line, re.I)), lines[0] if lines else "")
+    return next((line for line in lines if _GOAL.search(line)), lines[0] if lines else "")
 
 
 def calendar_settings(saved: dict[str, Any] | None = None) -> dict[str, Any]:
     """Shares, platforms, posts a day and rest days for the plan: from assignment 02's answers where they exist
-    (the plan of question 9, the rhythm of question 3), else the example's; `source` says which, part by part.
+    (the plan of question 9: its pillar shares when they add up to about 100, outside the goal's line; the rhythm
+    of question 3), else the example's; `source` says which, part by part.
 
     Example:
-        >>> calendar_settings({"q9_my_plan": "सेवा 60%, जानकारी 40%", "q3_date_range": "D"})["posts_per_day"]
-        1
+        >>> mine = calendar_settings({"q9_my_plan": "सेवा 60%, जानकारी 40%", "q3_date_range": "D"})
+        >>> mine["shares"], mine["posts_per_day"]
+        ({'सेवा': 60, 'जानकारी': 40}, 1)
     """
     saved = earlier("02-strategy") if saved is None else saved
     base = example()["example_calendar"]
-    shares = parse_shares(saved.get("q9_my_plan", ""))
-    rhythm = example()["date_range_choices"].get(str(saved.get("q3_date_range", "")))
     text = str(saved.get("q9_my_plan", ""))
+    goal = _goal(text)
+    shares = parse_shares("\n".join(line for line in text.splitlines() if not _GOAL.search(line)))
+    if not 90 <= sum(shares.values()) <= 110:
+        shares = {}  # not a pillar balance (a percentage in the goal, or shares not adding up): the example's
+    rhythm = example()["date_range_choices"].get(str(saved.get("q3_date_range", "")))
     named = [
         p for p in ("WhatsApp", "Facebook", "Instagram", "YouTube", "X") if re.search(rf"\b{p}\b", text, re.I)
     ]
@@ -110,7 +118,7 @@ def calendar_settings(saved: dict[str, Any] | None = None) -> dict[str, Any]:
         "platforms": named or list(base["platforms"]),
         "posts_per_day": (rhythm or base)["posts_per_day"],
         "rest_days": list((rhythm or base)["rest_days"]),
-        "goal": _goal(text),
+        "goal": goal,
         "source": {"pillars": "yours" if shares else "example", "rhythm": "yours" if rhythm else "example",
                    "platforms": "yours" if named else "example"},
     }  # fmt: skip
