@@ -112,6 +112,8 @@ def test_pillar_shares_are_read_as_participants_write_them():
     assert lesson10.parse_shares("कोई प्रतिशत नहीं") == {}
     goal_only = "लक्ष्य: 31 मार्च तक फ़ॉलोअर, यानी 20% ज़्यादा\nस्तंभ: सेवा 70%, जानकारी 30%"
     assert lesson10.calendar_settings({"q9_my_plan": goal_only})["shares"] == {"सेवा": 70, "जानकारी": 30}
+    platforms = lesson10.calendar_settings({"q9_my_plan": "whatsapp और X पर, 3 x 2 पोस्ट"})["platforms"]
+    assert platforms == ["WhatsApp", "X"]
     not_100 = lesson10.calendar_settings({"q9_my_plan": "सेवा 50%, जानकारी 10%"})
     assert not_100["source"]["pillars"] == "example", "shares that do not add up to 100 are not a balance"
 

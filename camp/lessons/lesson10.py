@@ -111,8 +111,9 @@ def calendar_settings(saved: dict[str, Any] | None = None) -> dict[str, Any]:
         shares = {}  # not a pillar balance (a percentage in the goal, or shares not adding up): the example's
     rhythm = example()["date_range_choices"].get(str(saved.get("q3_date_range", "")))
     named = [
-        p for p in ("WhatsApp", "Facebook", "Instagram", "YouTube", "X") if re.search(rf"\b{p}\b", text, re.I)
+        p for p in ("WhatsApp", "Facebook", "Instagram", "YouTube") if re.search(rf"\b{p}\b", text, re.I)
     ]
+    named += ["X"] if re.search(r"\bX\b(?! ?\d)", text) else []  # the platform, not "3 x 2"
     return {
         "shares": shares or dict(base["shares"]),
         "platforms": named or list(base["platforms"]),
