@@ -42,7 +42,7 @@ def generate(
     from nbgrader import api
     from nbgrader.api import Gradebook
 
-    from grader import aigrade
+    from grader.aigrade import store as aigrade_store
 
     rng = random.Random(seed)
     truth = Truth()
@@ -80,7 +80,7 @@ def generate(
             for pid in truth.people:
                 _submission(rng, truth, db, api, students[pid], assignment, notebook, cells, written, now)
         db.commit()
-    _proposals(rng, truth, aigrade)
+    _proposals(rng, truth, aigrade_store)
     return truth
 
 
@@ -126,10 +126,10 @@ def _submission(rng, truth, db, api, student, assignment, notebook, cells, writt
     db.add(sub)
 
 
-def _proposals(rng, truth: Truth, aigrade) -> None:
+def _proposals(rng, truth: Truth, aigrade_store) -> None:
     """A few AI proposals on pending written answers, some decided."""
     rubric = {"criteria": [{"id": "all", "points": 4, "hi": "सब", "en": "all"}]}
-    with aigrade._db() as db:
+    with aigrade_store.connect() as db:
         for (pid, name), record in sorted(truth.subs.items()):
             if record["state"] == "pending" and rng.random() < 0.6:
                 status = "pending" if rng.random() < 0.7 else "accepted"

@@ -97,7 +97,7 @@ def test_the_engine_and_the_course_share_a_module_not_each_others_privates():
 
     assert "grader.course" not in modules("engine")
     assert not {"grader.course", "grader.engine"} & modules("submissions")
-    private = [f"{path.name}: from {module} import {n}" for path in sorted(grader_dir.glob("*.py"))
+    private = [f"{path.name}: from {module} import {n}" for path in sorted(grader_dir.rglob("*.py"))
                for module, names in _imports_of(path) if module.split(".")[0] in ("grader", "camp")
                for n in names if n.startswith("_") and n != "__version__"]
     assert private == []
