@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import camp
 from grader import sandbox
 
@@ -101,3 +103,25 @@ def test_the_engine_and_the_course_share_a_module_not_each_others_privates():
                for module, names in _imports_of(path) if module.split(".")[0] in ("grader", "camp")
                for n in names if n.startswith("_") and n != "__version__"]
     assert private == []
+
+
+def test_inside_the_sandbox_a_kernel_sees_camp_but_not_the_graders_code(tmp_path):
+    """In the strong sandbox, can participant code import camp and not read the engine or the answer key?"""
+    if not sandbox.bwrap_works():
+        pytest.skip("bubblewrap does not work here: the weak sandbox hides no files (the summary says so)")
+    import grader
+
+    grader_dir = Path(grader.__file__).parent
+    looks = [grader_dir / "engine.py", grader_dir / "data" / "answers", grader_dir / "aigrade",
+             grader_dir / "zygote.py", CAMP / "answers.py"]
+    code = (f"import json, os, camp.check, grader.zygote\n"
+            f"print(json.dumps([os.path.exists(p) for p in {[str(p) for p in looks]!r}]))")
+    box = sandbox.Sandbox(strong=True)
+    scratch = tmp_path / "scratch"
+    env = box.env(scratch)
+    box.prepare(scratch)
+    done = subprocess.run(box.wrap([sys.executable, "-c", code], scratch=scratch), capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert all(p.exists() for p in looks)  # all there outside
+    assert json.loads(done.stdout) == [False, False, False, True, True]
