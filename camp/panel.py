@@ -28,7 +28,7 @@ IST = timezone(timedelta(hours=5, minutes=30), "IST")
 DUE_FILE = ".camp-due.json"
 #: The feedback data beside each feedback page (grader.feedback writes it; the panel reads it).
 DATA_SUFFIX = ".json"
-TEMPLATES = Path(__file__).resolve().parents[1] / "grader" / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # the feedback page's body, shared with grader/feedback
 BODY_TEMPLATE = "feedback_body.html.j2"
 
 _MONTHS_HI = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")

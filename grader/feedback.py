@@ -199,6 +199,7 @@ class FeedbackExporter(HTMLExporter):
             cfg.merge(config)
         cfg.FeedbackExporter.template_name = TEMPLATES.name
         cfg.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES.parent)]
+        cfg.FeedbackExporter.extra_template_paths = [str(panel.TEMPLATES)]  # the body the panel renders too
         cfg.FeedbackExporter.exclude_input = True
         super().__init__(config=cfg, **kw)
 
