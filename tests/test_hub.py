@@ -351,9 +351,17 @@ def _page_score(camp, user: str) -> float:
     return float(re.search(r"Score: ([\d.]+) / ([\d.]+)", page).group(1))
 
 
+STAMP = "%Y-%m-%d %H:%M:%S.%f UTC"  # nbgrader's timestamps
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 def _gradebook(camp, user: str, code: str) -> dict:
     """Run `code` (which fills `out`) with the course's gradebook open, as `user`; returns `out`."""
     return json.loads(camp.python_as(user, f"""
+import datetime
 import json
 from nbgrader.api import Gradebook
 from camp import paths
@@ -365,19 +373,22 @@ print(json.dumps(out, default=str))
 
 
 def test_a_back_dated_submission_is_collected_with_its_true_time(camp):
-    """After the due date, Carol submits a folder whose name, timestamp.txt and file times say an hour ago:
-    collect names it back-dated and keeps the time it was really written, so the gradebook has it late."""
+    """After the due date, Carol submits again, claiming (folder name, timestamp.txt, file times) a moment just
+    before it: collect names it back-dated and keeps the time it was really written, so it is late."""
     carol, trainer = camp.participants[2], camp.trainer
-    ist = timezone(timedelta(hours=5, minutes=30))
-    due = (datetime.now(ist) - timedelta(minutes=3)).replace(second=0, microsecond=0)
-    camp.camp(trainer, "release", ASSIGNMENT, "--due", f"{due:%Y-%m-%d %H:%M}")
-    due_utc = due.astimezone(timezone.utc).replace(tzinfo=None)
+    submitted = camp.settings.course_home / "course" / "submitted" / carol / ASSIGNMENT
+    first = datetime.strptime((submitted / "timestamp.txt").read_text(), STAMP)  # her honest submission
+    claimed, due_utc = first + timedelta(seconds=1), first + timedelta(seconds=2)
+    _gradebook(camp, trainer, f"gb.update_or_create_assignment({ASSIGNMENT!r}, "
+                              f"duedate=datetime.datetime.fromisoformat({due_utc.isoformat()!r}))")
+    # a minute past the due date (her claim must be older than the folder by more than collect's tolerance)
+    time.sleep(max(0.0, (due_utc + timedelta(seconds=65) - _utcnow()).total_seconds()))
 
     inbound = camp.settings.exchange / paths.COURSE_ID / "inbound"
     name = camp.python_as(carol, f"""
-import base64, os, secrets, shutil, time
-past = time.time() - 3600  # an hour ago: before the due date
-stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime(past))
+import base64, os, secrets, shutil
+stamp = {claimed.strftime(STAMP)!r}  # just before the due date, just after her first submission
+past = {claimed.replace(tzinfo=timezone.utc).timestamp()!r}
 name = "{carol}+{ASSIGNMENT}+" + stamp + "+" + base64.urlsafe_b64encode(os.urandom(9)).decode()
 folder = os.path.join({str(inbound)!r}, name)
 shutil.copytree(os.path.expanduser("~/camp/my-work/{ASSIGNMENT}"), folder)
@@ -396,17 +407,17 @@ os.chmod(folder, 0o777)
 for root, dirs, files in os.walk(folder):
     for entry in dirs + files:
         os.utime(os.path.join(root, entry), (past, past))
-os.utime(folder, (past, past))  # every modification time says an hour ago too
+os.utime(folder, (past, past))  # every modification time says so too
 print(name)
 """)
     out = camp.camp(trainer, "collect", ASSIGNMENT).stdout
-    backdated = [line for line in out.splitlines() if line.startswith("back-dated: ")]
-    assert len(backdated) == 1 and backdated[0].startswith(f"back-dated: {name}: claims "), out
-    assert "new or updated: " + carol + ")" in out, out  # Alice's and Bob's honest folders: unchanged, not flagged
+    assert "new or updated: " + carol + ")" in out, out  # Alice's and Bob's honest folders: unchanged
     stamp = (camp.settings.course_home / "course" / "submitted" / carol / ASSIGNMENT / "timestamp.txt").read_text()
-    written = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f UTC")
-    assert written > due_utc, (stamp, due_utc)
-    assert written <= datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=5)
+    written = datetime.strptime(stamp, STAMP)
+    assert written > due_utc, f"collected as of {stamp}, the due date was {due_utc} UTC:\n{out}"
+    assert written <= _utcnow() + timedelta(seconds=5)
+    backdated = [line for line in out.splitlines() if line.startswith("back-dated: ")]
+    assert len(backdated) == 1 and backdated[0].startswith(f"back-dated: {name}: claims "), out  # only hers
 
     graded = camp.camp(trainer, "autograde", ASSIGNMENT).stdout
     assert re.search(r"graded 1 · .*ungradable 0", graded), graded  # hers; the others' are unchanged
