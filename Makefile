@@ -79,3 +79,8 @@ screenshots: $(STAMP) system-deps
 
 clean-state:
 	rm -rf .camp
+
+# Participants at once on the real hub (root: it creates accounts; a figure, not a test), e.g. BENCH_ARGS="-n 50".
+.PHONY: hub-bench
+hub-bench: $(STAMP)
+	$(BIN)/python -m grader.hubbench $(BENCH_ARGS)
