@@ -26,6 +26,8 @@ A claimed time earlier than that by more than `SUBMIT_TOLERANCE` (nbgrader takes
 is back-dated: the folder is still collected, with the change time in `timestamp.txt` (so nbgrader's late
 penalty and the reports see the true time), and the summary says so. An honest claim is kept as written.
 Touching one's own submission after the deadline makes it late: that is the participant's own doing.
+Copying the exchange elsewhere (cp -a, rsync, a restored backup) gives every entry a new change time, so
+every submission would look back-dated: collect before moving an exchange.
 
 Of each participant's valid folders the newest is collected; a refused folder never replaces it nor
 blocks a later one. Files are copied through file descriptors opened with O_NOFOLLOW and checked with
