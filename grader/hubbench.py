@@ -267,6 +267,7 @@ class Bench:
             method=method,
             headers=headers,
             request_timeout=timeout,
+            connect_timeout=timeout,
             body=None if body is None else json.dumps(body),
             allow_nonstandard_methods=True,
             follow_redirects=False,
@@ -331,7 +332,12 @@ class Bench:
             f"?session_id={uuid.uuid4().hex}"
         )
         ws = await websocket_connect(
-            HTTPRequest(ws_url, headers={"Authorization": f"token {self.tokens[name]}"}),
+            HTTPRequest(
+                ws_url,
+                headers={"Authorization": f"token {self.tokens[name]}"},
+                connect_timeout=120,  # tornado's 20 s is less patient than a browser on a busy server
+                request_timeout=120,
+            ),
             max_message_size=64 * 2**20,
         )
         self.sockets.append(ws)
