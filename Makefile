@@ -53,6 +53,7 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m ruff check camp grader tests
+	$(BIN)/python -m ruff format --check camp grader tests
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)

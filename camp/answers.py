@@ -140,11 +140,15 @@ def status_text(qid: str, answered: bool, *, validating: bool = False) -> str:
     """The one line a test cell shows under its question: answered (✔) or not yet (⏳), and what to do."""
     hi, en = question_label(qid)
     if answered:
-        return (f"{hi} ✔ उत्तर मिला — जमा करने के बाद जाँचा जाएगा / "
-                f"{en} ✔ answer found — it is checked after you submit")
+        return (
+            f"{hi} ✔ उत्तर मिला — जमा करने के बाद जाँचा जाएगा / "
+            f"{en} ✔ answer found — it is checked after you submit"
+        )
     if validating:
-        return (f"{hi} ⏳ अभी उत्तर नहीं दिया — विजेट में उत्तर दें, फिर Validate करें / "
-                f"{en} ⏳ not answered yet — answer in the widget, then Validate again")
+        return (
+            f"{hi} ⏳ अभी उत्तर नहीं दिया — विजेट में उत्तर दें, फिर Validate करें / "
+            f"{en} ⏳ not answered yet — answer in the widget, then Validate again"
+        )
     return f"{hi} ⏳ अभी उत्तर नहीं दिया — ऊपर उत्तर दें / {en} ⏳ not answered yet — answer above"
 
 
@@ -194,8 +198,19 @@ STYLE = """<style class="camp-answer-style">
 </style>"""
 
 #: Hindi beside units given only in English.
-_UNITS = {"engagements": "एंगेजमेंट", "characters": "वर्ण", "hours": "घंटे", "days": "दिन", "posts": "पोस्ट",
-          "times": "बार", "hashtags": "हैशटैग", "year": "साल", "years": "साल", "people": "लोग", "minutes": "मिनट"}
+_UNITS = {
+    "engagements": "एंगेजमेंट",
+    "characters": "वर्ण",
+    "hours": "घंटे",
+    "days": "दिन",
+    "posts": "पोस्ट",
+    "times": "बार",
+    "hashtags": "हैशटैग",
+    "year": "साल",
+    "years": "साल",
+    "people": "लोग",
+    "minutes": "मिनट",
+}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!&])")
 
 
@@ -365,7 +380,9 @@ class AnswerBox:
         try:
             value = self._read_widget()
         except CampError as exc:
-            self.status.value = f"<span style='color:#b00'>{html.escape(exc.hi)}<br>{html.escape(exc.en)}</span>"
+            self.status.value = (
+                f"<span style='color:#b00'>{html.escape(exc.hi)}<br>{html.escape(exc.en)}</span>"
+            )
             return
         if value != self._value:
             self._value = value

@@ -80,9 +80,13 @@ def _handler(shell, etype, value, tb, tb_offset=None):
     sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # so %tb still shows it all
     try:
         line = message(value, _last_cell["source"])
-    except Exception:  # an exception that cannot even be printed: still one line (IPython drops failed handlers)
-        line = f"⚠️ इस सेल में ग़लती ({etype.__name__}) — सेल ठीक करके फिर चलाएँ / Mistake in this cell " \
-               f"({etype.__name__}) — fix the cell and run it again"
+    except (
+        Exception
+    ):  # an exception that cannot even be printed: still one line (IPython drops failed handlers)
+        line = (
+            f"⚠️ इस सेल में ग़लती ({etype.__name__}) — सेल ठीक करके फिर चलाएँ / Mistake in this cell "
+            f"({etype.__name__}) — fix the cell and run it again"
+        )
     shell._showtraceback(etype, value, [line])
     return [line]
 
@@ -104,8 +108,10 @@ def describe(exc: BaseException) -> tuple[str, str]:
         at = f" {exc.lineno}" if exc.lineno else ""
         if isinstance(exc, IndentationError):
             return f"पंक्ति{at} की शुरुआत की खाली जगह ग़लत है", f"the spaces at the start of line{at} are wrong"
-        return (f"पंक्ति{at} Python की तरह नहीं लिखी गई (जैसे उद्धरण चिह्न \" या कोष्ठक छूटा)",
-                f"line{at} is not valid Python (e.g. a missing quote \" or bracket): {exc.msg}")
+        return (
+            f'पंक्ति{at} Python की तरह नहीं लिखी गई (जैसे उद्धरण चिह्न " या कोष्ठक छूटा)',
+            f'line{at} is not valid Python (e.g. a missing quote " or bracket): {exc.msg}',
+        )
     if isinstance(exc, NameError):
         name = getattr(exc, "name", None) or (re.findall(r"'([^']+)'", text) or ["?"])[0]
         return f"'{name}' नाम नहीं मिला", text

@@ -17,7 +17,14 @@ def shared_settings() -> dict[str, dict[str, object]]:
             "root": str(paths.course_root()),
             "course_id": paths.COURSE_ID,
             # What a participant's folder may carry besides the notebook (answers.json among them).
-            "ignore": [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".answers-*", ".camp-due.json"],
+            "ignore": [
+                ".ipynb_checkpoints",
+                "*.pyc",
+                "__pycache__",
+                "feedback",
+                ".answers-*",
+                ".camp-due.json",
+            ],
             "max_file_size": 5000,
         },
         "Exchange": {

@@ -32,7 +32,9 @@ class ShortPollMixin:
                 if deadline is not None and monotonic() >= deadline:
                     raise
 
-    async def _async_poll_for_reply(self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive):
+    async def _async_poll_for_reply(
+        self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive
+    ):
         new_timeout = None if timeout is None else float(timeout)
         deadline = None if timeout is None else monotonic() + timeout
         timed_out_reply: dict[str, Any] | None = None
@@ -77,4 +79,6 @@ class ReliableClient(ShortPollMixin, NotebookClient):
 
 def execute(nb, *, cwd: str, timeout: int = 60, kernel_name: str = "python3"):
     """Run a notebook top to bottom in a fresh kernel (in `cwd`); returns it with its outputs."""
-    return ReliableClient(nb, timeout=timeout, kernel_name=kernel_name, resources={"metadata": {"path": cwd}}).execute()
+    return ReliableClient(
+        nb, timeout=timeout, kernel_name=kernel_name, resources={"metadata": {"path": cwd}}
+    ).execute()

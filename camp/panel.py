@@ -28,7 +28,9 @@ IST = timezone(timedelta(hours=5, minutes=30), "IST")
 DUE_FILE = ".camp-due.json"
 #: The feedback data beside each feedback page (grader.feedback writes it; the panel reads it).
 DATA_SUFFIX = ".json"
-TEMPLATES = Path(__file__).resolve().parent / "templates"  # the feedback page's body, shared with grader/feedback
+TEMPLATES = (
+    Path(__file__).resolve().parent / "templates"
+)  # the feedback page's body, shared with grader/feedback
 BODY_TEMPLATE = "feedback_body.html.j2"
 
 _MONTHS_HI = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
@@ -124,7 +126,10 @@ def titles(notebook: Path) -> tuple[str, str]:
     except (OSError, ValueError, StopIteration, KeyError, TypeError):
         return "", ""
     halves = re.split(r"\n-{3,}\n", text, maxsplit=1) + [""]
-    heads = [next((ln.lstrip("# ").strip() for ln in h.splitlines() if ln.startswith("# ")), "") for h in halves[:2]]
+    heads = [
+        next((ln.lstrip("# ").strip() for ln in h.splitlines() if ln.startswith("# ")), "")
+        for h in halves[:2]
+    ]
     return heads[0], heads[1]
 
 
@@ -195,7 +200,9 @@ def assignments() -> list[Entry]:
             moment = parse_time(sub.get("timestamp"))
             if moment:
                 entry.submitted.append(moment)
-            if sub.get("has_exchange_feedback") and (not sub.get("has_local_feedback") or sub.get("feedback_updated")):
+            if sub.get("has_exchange_feedback") and (
+                not sub.get("has_local_feedback") or sub.get("feedback_updated")
+            ):
                 entry.feedback_waiting = True
         entry.submitted.sort()
     for name, entry in entries.items():
@@ -224,7 +231,9 @@ def fetch(assignment: str) -> Message:
     from camp import participant
 
     if (paths.work_dir() / assignment).is_dir():
-        return Message("यह असाइनमेंट पहले ही लिया जा चुका है — 📂 खोलें", "You already have this assignment — 📂 open it")
+        return Message(
+            "यह असाइनमेंट पहले ही लिया जा चुका है — 📂 खोलें", "You already have this assignment — 📂 open it"
+        )
     try:
         participant.fetch_assignment(assignment=assignment)
     except CampError:
@@ -255,9 +264,14 @@ def submit(assignment: str) -> Message:
             f"⏰ जमा हो गया, पर देर से: अंतिम समय {when_hi(due)} था",
             f"⏰ Submitted, but late: it was due {when_en(due)}",
         )
-    again = (f"{when_hi(due)} तक आप फिर से जमा कर सकते हैं", f"you may submit again until {when_en(due)}") if due else (
-        "आप फिर से जमा कर सकते हैं", "you may submit again")
-    return Message(f"✅ जमा हो गया ({when_hi(now)}); {again[0]}", f"✅ Submitted ({when_en(now)}); {again[1]}")
+    again = (
+        (f"{when_hi(due)} तक आप फिर से जमा कर सकते हैं", f"you may submit again until {when_en(due)}")
+        if due
+        else ("आप फिर से जमा कर सकते हैं", "you may submit again")
+    )
+    return Message(
+        f"✅ जमा हो गया ({when_hi(now)}); {again[0]}", f"✅ Submitted ({when_en(now)}); {again[1]}"
+    )
 
 
 # -- validate: answered or not, never right or wrong, never a traceback ------------------------------------
@@ -276,7 +290,9 @@ class Check:
 
     @property
     def line(self) -> str:
-        n_hi, n_en = (f"प्रश्न {self.number}", f"Question {self.number}") if self.number else ("प्रश्न", "Question")
+        n_hi, n_en = (
+            (f"प्रश्न {self.number}", f"Question {self.number}") if self.number else ("प्रश्न", "Question")
+        )
         if self.answered:
             text = bi(f"{n_hi} ✔ उत्तर दिया गया", f"{n_en} ✔ answered")
         else:
@@ -336,8 +352,13 @@ def validate(assignment: str, *, timeout: int = 60) -> list[Check]:
             "The notebook cannot be opened (the file is broken); tell your trainer",
         ) from None
     kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
-    client = ReliableClient(nb, timeout=timeout, kernel_name=kernel, allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = ReliableClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel,
+        allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     try:
         client.execute(env={**os.environ, "NBGRADER_EXECUTION": "validate"})
     except Exception:
@@ -360,9 +381,13 @@ def validate(assignment: str, *, timeout: int = 60) -> list[Check]:
             qid = grade_id[: -len("_test")] if grade_id.endswith("_test") else grade_id
             recorded = _recorded(cell)
             if recorded is None:
-                recorded = not _errored(cell) and "✔" in json.dumps(cell.get("outputs", []), ensure_ascii=False)
+                recorded = not _errored(cell) and "✔" in json.dumps(
+                    cell.get("outputs", []), ensure_ascii=False
+                )
             code = by_id.get(f"{qid}_code")
-            checks.append(Check(qid, _number(qid), bool(recorded), code_error=code is not None and _errored(code)))
+            checks.append(
+                Check(qid, _number(qid), bool(recorded), code_error=code is not None and _errored(code))
+            )
         else:
             qid = str((cell.metadata.get("camp") or {}).get("answer") or grade_id)
             text = saved.get(qid)
@@ -374,7 +399,9 @@ def validate(assignment: str, *, timeout: int = 60) -> list[Check]:
 def validation_summary(checks: list[Check]) -> Message:
     done = sum(c.answered for c in checks)
     if checks and done == len(checks):
-        return Message(f"सभी {done} प्रश्नों के उत्तर दिए गए — अब 📤 जमा करें", f"All {done} questions answered — now 📤 submit")
+        return Message(
+            f"सभी {done} प्रश्नों के उत्तर दिए गए — अब 📤 जमा करें", f"All {done} questions answered — now 📤 submit"
+        )
     return Message(
         f"{len(checks)} में से {done} प्रश्नों के उत्तर दिए गए; ⏳ वाले प्रश्नों के उत्तर दें, फिर जमा करें",
         f"{done} of {len(checks)} questions answered; answer the ⏳ ones, then submit",
@@ -405,8 +432,12 @@ def _copy_data_beside(assignment: str) -> None:
             continue
         secret = secret_files[0].read_text(encoding="utf-8")
         for page in stamp.glob("*.html"):
-            released = (paths.exchange_root() / paths.COURSE_ID / "feedback" /
-                        f"{notebook_hash(secret=secret, notebook_id=page.stem)}{DATA_SUFFIX}")
+            released = (
+                paths.exchange_root()
+                / paths.COURSE_ID
+                / "feedback"
+                / f"{notebook_hash(secret=secret, notebook_id=page.stem)}{DATA_SUFFIX}"
+            )
             if released.is_file():
                 page.with_suffix(DATA_SUFFIX).write_bytes(released.read_bytes())
 
@@ -434,8 +465,15 @@ def load_feedback(page: Path) -> dict | None:
 def latest_feedback(assignment: str) -> tuple[Path, dict] | None:
     """The newest fetched feedback of an assignment that can be read: (page, data), or None."""
     folder = paths.work_dir() / assignment / "feedback"
-    pages = sorted(folder.glob("*/*.html"), key=lambda p: (parse_time(p.parent.name) or datetime.min.replace(
-        tzinfo=timezone.utc), p.name), reverse=True) if folder.is_dir() else []
+    pages = (
+        sorted(
+            folder.glob("*/*.html"),
+            key=lambda p: (parse_time(p.parent.name) or datetime.min.replace(tzinfo=timezone.utc), p.name),
+            reverse=True,
+        )
+        if folder.is_dir()
+        else []
+    )
     for page in pages:
         data = load_feedback(page)
         if data is not None:
@@ -485,17 +523,28 @@ def present(data: dict, now: datetime | None = None) -> dict:
         number = item.get("number") if isinstance(item.get("number"), int) else None
         n_hi, n_en = (f"प्रश्न {number}", f"Question {number}") if number else ("प्रश्न", "Question")
         score, points = _num(item.get("score")), _num(item.get("points"))
-        view = {"number": number or "", "score": f"{_fmt(score)} / {_fmt(points)}", "comment": _text(item.get("comment")),
-                "question_hi": _text(item.get("question_hi")), "question_en": _text(item.get("question_en")),
-                "answer": _text(item.get("answer")), "criteria": [], "kind": item.get("kind"),
-                "example": _text(item.get("example")) if item.get("kind") != "auto" else ""}
+        view = {
+            "number": number or "",
+            "score": f"{_fmt(score)} / {_fmt(points)}",
+            "comment": _text(item.get("comment")),
+            "question_hi": _text(item.get("question_hi")),
+            "question_en": _text(item.get("question_en")),
+            "answer": _text(item.get("answer")),
+            "criteria": [],
+            "kind": item.get("kind"),
+            "example": _text(item.get("example")) if item.get("kind") != "auto" else "",
+        }
         if item.get("kind") == "auto":
             passed = bool(item.get("passed"))
             mark = "✅" if passed else "❌"
             auto_ok &= passed
             wrong += not passed
-            view.update(mark=mark, status="correct" if passed else "wrong",
-                        line_hi=f"{n_hi} {mark} {_text(item.get('hi'))}", line_en=f"{n_en} {mark} {_text(item.get('en'))}")
+            view.update(
+                mark=mark,
+                status="correct" if passed else "wrong",
+                line_hi=f"{n_hi} {mark} {_text(item.get('hi'))}",
+                line_en=f"{n_en} {mark} {_text(item.get('en'))}",
+            )
         else:
             if score is None:
                 pending = True
@@ -508,9 +557,21 @@ def present(data: dict, now: datetime | None = None) -> dict:
                 mark, status = ("✅" if full else "✍️"), ("correct" if full else "graded")
                 hi, en = f"{_fmt(score)} / {_fmt(points)} अंक", f"{_fmt(score)} / {_fmt(points)} points"
             criteria = item.get("criteria") if isinstance(item.get("criteria"), list) else []
-            view.update(mark=mark, status=status, line_hi=f"{n_hi} {mark} {hi}", line_en=f"{n_en} {mark} {en}",
-                        criteria=[{"hi": _text(c.get("hi")), "en": _text(c.get("en")), "points": _fmt(_num(c.get("points")))}
-                                  for c in criteria if isinstance(c, dict)])
+            view.update(
+                mark=mark,
+                status=status,
+                line_hi=f"{n_hi} {mark} {hi}",
+                line_en=f"{n_en} {mark} {en}",
+                criteria=[
+                    {
+                        "hi": _text(c.get("hi")),
+                        "en": _text(c.get("en")),
+                        "points": _fmt(_num(c.get("points"))),
+                    }
+                    for c in criteria
+                    if isinstance(c, dict)
+                ],
+            )
         items.append(view)
     due, submitted = parse_time(data.get("due")), parse_time(data.get("submitted"))
     late = bool(data.get("late")) or bool(due and submitted and submitted > due)
@@ -518,23 +579,34 @@ def present(data: dict, now: datetime | None = None) -> dict:
     if auto_ok and not pending and not wrong:
         step = ("🎉 सब सही! यह असाइनमेंट पूरा हुआ", "🎉 All correct! This assignment is done")
     elif pending and not wrong:
-        step = ("✅ अपने-आप जाँचे गए सभी प्रश्न सही हैं; ट्रेनर आपका लिखा उत्तर जाँचेंगे — आपका काम पूरा हुआ",
-                "✅ All automatically checked questions are right; your trainer will grade your written answer — "
-                "you are done")
+        step = (
+            "✅ अपने-आप जाँचे गए सभी प्रश्न सही हैं; ट्रेनर आपका लिखा उत्तर जाँचेंगे — आपका काम पूरा हुआ",
+            "✅ All automatically checked questions are right; your trainer will grade your written answer — "
+            "you are done",
+        )
     elif due and now > due:
-        step = (f"📘 अंतिम समय ({when_hi(due)}) बीत गया — यह असाइनमेंट पूरा हुआ; संकेत पढ़कर सीखें",
-                f"📘 The due time ({when_en(due)}) has passed — this assignment is done; read the hints to learn")
+        step = (
+            f"📘 अंतिम समय ({when_hi(due)}) बीत गया — यह असाइनमेंट पूरा हुआ; संकेत पढ़कर सीखें",
+            f"📘 The due time ({when_en(due)}) has passed — this assignment is done; read the hints to learn",
+        )
     elif due:
-        step = (f"✏️ ❌ वाले प्रश्न सुधारें और {when_hi(due)} से पहले 📤 फिर से जमा करें",
-                f"✏️ Correct the ❌ questions and 📤 submit again before {when_en(due)}")
+        step = (
+            f"✏️ ❌ वाले प्रश्न सुधारें और {when_hi(due)} से पहले 📤 फिर से जमा करें",
+            f"✏️ Correct the ❌ questions and 📤 submit again before {when_en(due)}",
+        )
     else:
         step = ("✏️ ❌ वाले प्रश्न सुधारें और 📤 फिर से जमा करें", "✏️ Correct the ❌ questions and 📤 submit again")
     late_line = None
     if late and due and submitted:
-        late_line = (f"⏰ देर से जमा हुआ: अंतिम समय {when_hi(due)} था, आपने {when_hi(submitted)} को जमा किया",
-                     f"⏰ Submitted late: it was due {when_en(due)}, you submitted {when_en(submitted)}")
+        late_line = (
+            f"⏰ देर से जमा हुआ: अंतिम समय {when_hi(due)} था, आपने {when_hi(submitted)} को जमा किया",
+            f"⏰ Submitted late: it was due {when_en(due)}, you submitted {when_en(submitted)}",
+        )
         if penalty:
-            late_line = (late_line[0] + f" ({_fmt(penalty)} अंक कटे)", late_line[1] + f" ({_fmt(penalty)} points off)")
+            late_line = (
+                late_line[0] + f" ({_fmt(penalty)} अंक कटे)",
+                late_line[1] + f" ({_fmt(penalty)} points off)",
+            )
     return {
         "assignment": _text(data.get("assignment")),
         "title_hi": _text(data.get("title_hi")) or _text(data.get("assignment")),
@@ -573,8 +645,11 @@ _STYLE = """<style>
 
 
 def _status(entry: Entry) -> str:
-    due = bi(f"अंतिम तिथि: {when_hi(entry.due)}", f"Due: {when_en(entry.due)}") if entry.due else bi(
-        "कोई अंतिम तिथि नहीं", "no due date")
+    due = (
+        bi(f"अंतिम तिथि: {when_hi(entry.due)}", f"Due: {when_en(entry.due)}")
+        if entry.due
+        else bi("कोई अंतिम तिथि नहीं", "no due date")
+    )
     if entry.last_submitted:
         state = bi(f"जमा किया: {when_hi(entry.last_submitted)}", f"submitted {when_en(entry.last_submitted)}")
         if entry.late:
@@ -586,12 +661,18 @@ def _status(entry: Entry) -> str:
     else:
         state = html.escape(bi("अभी लिया नहीं गया", "not fetched yet"))
     if entry.score:
-        state += " · " + html.escape(bi(f"अंक: {entry.score[0]} / {entry.score[1]}", f"score {entry.score[0]} / {entry.score[1]}"))
+        state += " · " + html.escape(
+            bi(f"अंक: {entry.score[0]} / {entry.score[1]}", f"score {entry.score[0]} / {entry.score[1]}")
+        )
     if entry.feedback_waiting:
         state += " · " + html.escape(bi("💬 फ़ीडबैक आया है", "feedback is ready"))
-    title = " / ".join(html.escape(t) for t in (entry.title_hi, entry.title_en) if t) or html.escape(entry.assignment)
-    return (f"<div class='camp-title'>{title}</div><div><code>{html.escape(entry.assignment)}</code> · "
-            f"{html.escape(due)}</div><div>{state}</div>")
+    title = " / ".join(html.escape(t) for t in (entry.title_hi, entry.title_en) if t) or html.escape(
+        entry.assignment
+    )
+    return (
+        f"<div class='camp-title'>{title}</div><div><code>{html.escape(entry.assignment)}</code> · "
+        f"{html.escape(due)}</div><div>{state}</div>"
+    )
 
 
 class Panel:
@@ -616,11 +697,21 @@ class Panel:
         try:
             entries = assignments()
         except Exception:
-            self.note.value = message_html(Message("असाइनमेंट की सूची नहीं मिल सकी; ट्रेनर को बताएँ",
-                                                   "The list of assignments is not available; tell your trainer", False))
+            self.note.value = message_html(
+                Message(
+                    "असाइनमेंट की सूची नहीं मिल सकी; ट्रेनर को बताएँ",
+                    "The list of assignments is not available; tell your trainer",
+                    False,
+                )
+            )
             return
-        self.note.value = "" if entries else message_html(
-            Message("अभी कोई असाइनमेंट जारी नहीं हुआ है", "No assignment has been released yet", False))
+        self.note.value = (
+            ""
+            if entries
+            else message_html(
+                Message("अभी कोई असाइनमेंट जारी नहीं हुआ है", "No assignment has been released yet", False)
+            )
+        )
         for entry in entries:
             if entry.assignment in self.rows:
                 self.rows[entry.assignment].update(entry)
@@ -648,8 +739,11 @@ class _Row:
     def update(self, entry: Entry) -> None:
         self.entry = entry
         self.status.value = _status(entry)
-        actions = (("fetch",) if entry.released and not entry.fetched else ()) + (
-            ("validate", "submit") if entry.fetched else ()) + ("feedback",)
+        actions = (
+            (("fetch",) if entry.released and not entry.fetched else ())
+            + (("validate", "submit") if entry.fetched else ())
+            + ("feedback",)
+        )
         if actions != self._actions:
             self._actions = actions
             self.buttons.children = [self._button(name) for name in actions]
@@ -677,8 +771,12 @@ class _Row:
 
         target = os.path.relpath(self.entry.notebook, os.getcwd()).replace(os.sep, "/")
         with self.link:
-            display(HTML(f"<a class='camp-open' href='{html.escape(target, quote=True)}'>📂 "
-                         f"{html.escape(bi('असाइनमेंट खोलें', 'Open the assignment'))}</a>"))
+            display(
+                HTML(
+                    f"<a class='camp-open' href='{html.escape(target, quote=True)}'>📂 "
+                    f"{html.escape(bi('असाइनमेंट खोलें', 'Open the assignment'))}</a>"
+                )
+            )
 
     def _act(self, run) -> None:
         for button in self.buttons.children:
@@ -692,8 +790,13 @@ class _Row:
             import logging
 
             logging.getLogger(__name__).exception("panel action failed")
-            shown = message_html(Message("कुछ गड़बड़ हो गई; फिर कोशिश करें या ट्रेनर को बताएँ",
-                                         "Something went wrong; try again or tell your trainer", False))
+            shown = message_html(
+                Message(
+                    "कुछ गड़बड़ हो गई; फिर कोशिश करें या ट्रेनर को बताएँ",
+                    "Something went wrong; try again or tell your trainer",
+                    False,
+                )
+            )
         self.panel.refresh()  # fetched, submitted: this row's status and buttons change
         for button in self.buttons.children:
             button.disabled = False

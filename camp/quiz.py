@@ -42,7 +42,9 @@ def bank() -> dict[str, tuple[Question, ...]]:
     """Every lesson's quiz, {lesson: questions in order}, read once from `camp/data/quizzes.json` and
     `camp/data/quizzes/*.json` (one file a lesson from 08 on)."""
     data = json.loads(QUIZ_FILE.read_text(encoding="utf-8"))
-    for extra in sorted((DATA_DIR / "quizzes").glob("*.json")):  # later lessons keep their quiz in a file each
+    for extra in sorted(
+        (DATA_DIR / "quizzes").glob("*.json")
+    ):  # later lessons keep their quiz in a file each
         data["lessons"].update(json.loads(extra.read_text(encoding="utf-8"))["lessons"])
     return {
         lesson: tuple(

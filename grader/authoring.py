@@ -102,7 +102,9 @@ class Assignment:
             ]
         )
         cell = new_code_cell(source)
-        cell.metadata.update(_meta(f"{grade_id}_test", grade=True, solution=False, locked=True, points=points))
+        cell.metadata.update(
+            _meta(f"{grade_id}_test", grade=True, solution=False, locked=True, points=points)
+        )
         self._add(cell)
 
     def free_text(
@@ -151,6 +153,8 @@ def answer_with_widgets(nb, answers: dict[str, Any], workdir: Path):
     )
     nb.cells.append(driver)
     Path(workdir).mkdir(parents=True, exist_ok=True)
-    ReliableClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
+    ReliableClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    ).execute()
     nb.cells.remove(driver)
     return nb

@@ -54,8 +54,12 @@ def build_submissions(n: int, assignments: list[str] | None = None) -> list[tupl
     from nbclient.exceptions import CellExecutionError
 
     for assignment, answers in data.items():
-        release = nbformat.read(paths.course_root() / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-        cases = [answers["widget_answers"]] + [{**answers["widget_answers"], **w["answers"]} for w in answers["wrong"]]
+        release = nbformat.read(
+            paths.course_root() / "release" / assignment / f"{assignment}.ipynb", as_version=4
+        )
+        cases = [answers["widget_answers"]] + [
+            {**answers["widget_answers"], **w["answers"]} for w in answers["wrong"]
+        ]
         variants[assignment] = []
         try:
             for k, case in enumerate(cases):
@@ -64,8 +68,11 @@ def build_submissions(n: int, assignments: list[str] | None = None) -> list[tupl
                 nbformat.write(nb, folder / f"{assignment}.ipynb")
                 variants[assignment].append(folder)
         except CellExecutionError as exc:  # the assignment changed since its answers were written
-            print(f"skipped {assignment}: {ANSWERS.name}/{assignment}.json no longer fits it "
-                  f"({str(exc).strip().splitlines()[-1][:120]})", flush=True)
+            print(
+                f"skipped {assignment}: {ANSWERS.name}/{assignment}.json no longer fits it "
+                f"({str(exc).strip().splitlines()[-1][:120]})",
+                flush=True,
+            )
             del variants[assignment]
     jobs = []
     names = sorted(variants)
@@ -117,8 +124,12 @@ def _coalesced(outputs: list[dict]) -> list[dict]:
             out["text"] = _joined(out["text"])
         if isinstance(out.get("data"), dict):
             out["data"] = {k: _joined(v) for k, v in out["data"].items()}
-        if (merged and out.get("output_type") == "stream" and merged[-1].get("output_type") == "stream"
-                and merged[-1].get("name") == out.get("name")):
+        if (
+            merged
+            and out.get("output_type") == "stream"
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == out.get("name")
+        ):
             merged[-1] = {**merged[-1], "text": "".join(merged[-1]["text"]) + "".join(out["text"])}
         else:
             merged.append(out)
@@ -234,8 +245,15 @@ def run_measured(cmd: list[str], *, cwd: Path, env: dict[str, str]) -> Run:
         except ImportError:
             pass
     busy0, t0 = _machine_busy(), time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            preexec_fn=join_group)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=join_group,
+    )
     if sampler is not None:
         sampler.start(proc.pid)
     output, _ = proc.communicate()
@@ -283,8 +301,11 @@ def _nbgrader_split(home: Path, env: dict[str, str], assignments: list[str], wor
     count = workers or os.cpu_count() or 1
     shares = [students[i::count] for i in range(count)]
     base = shlex.join([sys.executable, "-m", "nbgrader", "autograde", "*"])
-    parts = [f"{base} --CourseDirectory.student_id_exclude={shlex.quote(','.join(sorted(set(students) - set(share))))}"
-             for share in shares if share]
+    parts = [
+        f"{base} --CourseDirectory.student_id_exclude={shlex.quote(','.join(sorted(set(students) - set(share))))}"
+        for share in shares
+        if share
+    ]
     return run_measured(["sh", "-c", " & ".join(parts) + " & wait"], cwd=home / "course", env=env)
 
 
@@ -320,11 +341,20 @@ PHASES = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--notebooks", type=int, default=120, help="submissions to grade (default 120)")
-    parser.add_argument("-r", "--repeat", type=int, default=3, help="repetitions, order alternated (default 3)")
-    parser.add_argument("-w", "--workers", type=int, default=None,
-                        help="engine workers (default: as `camp autograde` chooses, cores + 1)")
+    parser.add_argument(
+        "-r", "--repeat", type=int, default=3, help="repetitions, order alternated (default 3)"
+    )
+    parser.add_argument(
+        "-w",
+        "--workers",
+        type=int,
+        default=None,
+        help="engine workers (default: as `camp autograde` chooses, cores + 1)",
+    )
     parser.add_argument("-a", "--assignment", action="append", help="only these assignments (repeatable)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary courses (their path is printed)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary courses (their path is printed)"
+    )
     args = parser.parse_args(argv)
 
     cores = os.cpu_count() or 1
@@ -342,8 +372,11 @@ def main(argv: list[str] | None = None) -> int:
         jobs = build_submissions(args.notebooks, args.assignment)
         assignments = sorted({a for a, _ in jobs})
         n = len(jobs)
-        print(f"built {n} submissions of {len(assignments)} assignments ({', '.join(assignments)}) "
-              f"in {time.monotonic() - t:.0f} s; {cores} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"built {n} submissions of {len(assignments)} assignments ({', '.join(assignments)}) "
+            f"in {time.monotonic() - t:.0f} s; {cores} cores; load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
 
         tools = {"nbgrader": _nbgrader, "split": _nbgrader_split, "camp": _engine}
         results: list[dict[str, Run]] = []
@@ -358,7 +391,9 @@ def main(argv: list[str] | None = None) -> int:
                 runs[tool] = tools[tool](home, env, assignments, args.workers)
             results.append(runs)
             nb, camp = runs["nbgrader"], runs["camp"]
-            same_count = _graded(homes["nbgrader"]) == _graded(homes["camp"]) and len(_graded(homes["camp"])) == n
+            same_count = (
+                _graded(homes["nbgrader"]) == _graded(homes["camp"]) and len(_graded(homes["camp"])) == n
+            )
             scores = _scores(homes["nbgrader"])
             same_scores = scores == _scores(homes["camp"]) and (reference is None or scores == reference)
             reference = reference or scores
@@ -368,17 +403,26 @@ def main(argv: list[str] | None = None) -> int:
             split_count = len(_graded(homes["split"]))
             for tool in order:
                 run = runs[tool]
-                label = {"nbgrader": 'nbgrader autograde "*"', "split": f"nbgrader × {args.workers or cores} at once",
-                         "camp": "camp autograde"}[tool]
-                print(f"  {label:<24}{run.wall:7.1f} s ({run.wall / n:.2f} s a notebook) · CPU "
-                      f"{run.cpu or 0:6.1f} s = {run.utilisation(cores)} of {cores} cores · "
-                      f"rest of the machine meanwhile {100 * run.others / run.wall / cores:.0f}% of it")
-            print(f"  naive parallel nbgrader graded {split_count} of {n}; camp vs it: "
-                  f"{runs['split'].wall / camp.wall:.2f}×")
-            print(f"  speedup {nb.wall / camp.wall:.2f}× · graded {n} on both sides: {'yes' if same_count else 'NO'} · "
-                  f"scores identical: {'yes' if same_scores else 'NO'} ({len(scores)} grades) · autograded "
-                  f"notebooks identical (ignoring timings, widget ids, stream chunking): {'yes' if same_nbs else 'NO'}",
-                  flush=True)
+                label = {
+                    "nbgrader": 'nbgrader autograde "*"',
+                    "split": f"nbgrader × {args.workers or cores} at once",
+                    "camp": "camp autograde",
+                }[tool]
+                print(
+                    f"  {label:<24}{run.wall:7.1f} s ({run.wall / n:.2f} s a notebook) · CPU "
+                    f"{run.cpu or 0:6.1f} s = {run.utilisation(cores)} of {cores} cores · "
+                    f"rest of the machine meanwhile {100 * run.others / run.wall / cores:.0f}% of it"
+                )
+            print(
+                f"  naive parallel nbgrader graded {split_count} of {n}; camp vs it: "
+                f"{runs['split'].wall / camp.wall:.2f}×"
+            )
+            print(
+                f"  speedup {nb.wall / camp.wall:.2f}× · graded {n} on both sides: {'yes' if same_count else 'NO'} · "
+                f"scores identical: {'yes' if same_scores else 'NO'} ({len(scores)} grades) · autograded "
+                f"notebooks identical (ignoring timings, widget ids, stream chunking): {'yes' if same_nbs else 'NO'}",
+                flush=True,
+            )
             for name in sorted(k for k in ref_nbs if ref_nbs[k] != our_nbs.get(k))[:3]:
                 print(f"    differs: {name}")
             if not (same_count and same_scores and same_nbs):
@@ -392,11 +436,15 @@ def main(argv: list[str] | None = None) -> int:
         ratios = [r["nbgrader"].wall / r["camp"].wall for r in results]
         split_ratios = [r["split"].wall / r["camp"].wall for r in results]
         print(f"\nCPU measured by: {results[0]['camp'].how}")
-        print(f"nbgrader: median {statistics.median(r['nbgrader'].wall for r in results):.1f} s; "
-              f"camp: median {statistics.median(r['camp'].wall for r in results):.1f} s "
-              f"(min {min(r['camp'].wall for r in results):.1f}, max {max(r['camp'].wall for r in results):.1f})")
-        print("where the engine's time went, per notebook (wall seconds inside one worker, median and mean; "
-              "repetition 1):")
+        print(
+            f"nbgrader: median {statistics.median(r['nbgrader'].wall for r in results):.1f} s; "
+            f"camp: median {statistics.median(r['camp'].wall for r in results):.1f} s "
+            f"(min {min(r['camp'].wall for r in results):.1f}, max {max(r['camp'].wall for r in results):.1f})"
+        )
+        print(
+            "where the engine's time went, per notebook (wall seconds inside one worker, median and mean; "
+            "repetition 1):"
+        )
         for key, label in PHASES.items():
             values = breakdown.get(key, [])
             if values:
@@ -404,13 +452,19 @@ def main(argv: list[str] | None = None) -> int:
         if breakdown.get("total"):
             cpu = statistics.fmean(breakdown.get("worker_cpu", [0]))
             engine_cpu = statistics.fmean((r["camp"].cpu or 0) / n for r in results)
-            print(f"  {statistics.median(breakdown['total']):6.3f} {statistics.fmean(breakdown['total']):6.3f}  "
-                  f"in all, per notebook in one worker; CPU a notebook: {cpu:.3f} s in the worker, "
-                  f"{engine_cpu:.3f} s for the whole engine (kernels, sandboxes and start-up included)")
-        print(f"autograde speedup vs nbgrader: median {statistics.median(ratios):.2f}× "
-              f"(each: {', '.join(f'{x:.2f}×' for x in ratios)}; {n} notebooks, {cores} cores)")
-        print(f"autograde speedup vs nbgrader split over {args.workers or cores} processes: median "
-              f"{statistics.median(split_ratios):.2f}× (each: {', '.join(f'{x:.2f}×' for x in split_ratios)})")
+            print(
+                f"  {statistics.median(breakdown['total']):6.3f} {statistics.fmean(breakdown['total']):6.3f}  "
+                f"in all, per notebook in one worker; CPU a notebook: {cpu:.3f} s in the worker, "
+                f"{engine_cpu:.3f} s for the whole engine (kernels, sandboxes and start-up included)"
+            )
+        print(
+            f"autograde speedup vs nbgrader: median {statistics.median(ratios):.2f}× "
+            f"(each: {', '.join(f'{x:.2f}×' for x in ratios)}; {n} notebooks, {cores} cores)"
+        )
+        print(
+            f"autograde speedup vs nbgrader split over {args.workers or cores} processes: median "
+            f"{statistics.median(split_ratios):.2f}× (each: {', '.join(f'{x:.2f}×' for x in split_ratios)})"
+        )
         return status
     finally:
         if args.keep:

@@ -174,8 +174,15 @@ def issue(
         if why:
             result.not_qualified[pid] = "; ".join(why)
             continue
-        record = {"id": pid, "name": person["name"], "role": person["role"], "district": person["district"],
-                  "modules": names, "percent": round(percent, 1), "date": date}
+        record = {
+            "id": pid,
+            "name": person["name"],
+            "role": person["role"],
+            "district": person["district"],
+            "modules": names,
+            "percent": round(percent, 1),
+            "date": date,
+        }
         code = code_for(record)
         register[code] = record
         target = out / f"{pid}.pdf"

@@ -50,7 +50,9 @@ def _roster_import(args) -> int:
         from grader.hub import codes_table
         from grader.roster import load
 
-        print(f"accounts: {len(codes)} created / नए खाते" + (":\n" + codes_table(codes, load()) if codes else ""))
+        print(
+            f"accounts: {len(codes)} created / नए खाते" + (":\n" + codes_table(codes, load()) if codes else "")
+        )
     return 1 if report.errors else 0
 
 
@@ -69,10 +71,14 @@ def _db_migrate(args) -> int:
 
     census = migrate_gradebook(to=args.to)
     rows = ", ".join(f"{k} {v}" for k, v in census["rows"].items() if v)
-    print(f"copied to {masked(args.to)}: {rows}; {len(census['scores'])} submissions, total score "
-          f"{census['total']:g} (same before and after) / सब कुछ कॉपी हुआ")
-    print("now set CAMP_DB_URL=postgresql+psycopg://… (this URL, psycopg's driver) for every trainer and the "
-          "Formgrader / अब CAMP_DB_URL लगाएँ")
+    print(
+        f"copied to {masked(args.to)}: {rows}; {len(census['scores'])} submissions, total score "
+        f"{census['total']:g} (same before and after) / सब कुछ कॉपी हुआ"
+    )
+    print(
+        "now set CAMP_DB_URL=postgresql+psycopg://… (this URL, psycopg's driver) for every trainer and the "
+        "Formgrader / अब CAMP_DB_URL लगाएँ"
+    )
     return 0
 
 
@@ -96,8 +102,12 @@ def _autograde(args) -> int:
 
     names = args.assignment if len(args.assignment) > 1 else args.assignment[0]
     result = autograde_batch(
-        assignment=names, students=args.student or None, workers=args.workers, force=args.force,
-        cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+        assignment=names,
+        students=args.student or None,
+        workers=args.workers,
+        force=args.force,
+        cell_timeout=args.cell_timeout,
+        notebook_timeout=args.notebook_timeout,
     )
     print(summary(result))
     return 130 if result.interrupted else 0
@@ -135,8 +145,10 @@ def _config(args) -> int:
     for key in ("provider", "base_url", "model", "api_key", "timeout", "retries"):
         value = ai.masked_key if key == "api_key" else getattr(ai, key)
         source = ai.sources.get(key, "default")  # the file is named by its path
-        print(f"  ai.{key:<{width - 3}} = {value if value not in ('', None) else '-'}  "
-              f"[{'file' if source == str(aiconfig.config_path()) else source}]")
+        print(
+            f"  ai.{key:<{width - 3}} = {value if value not in ('', None) else '-'}  "
+            f"[{'file' if source == str(aiconfig.config_path()) else source}]"
+        )
     return 0
 
 
@@ -169,10 +181,14 @@ def _verify(args) -> int:
 
     record = verify(args.code)
     if record is None:
-        raise CampError(f"कोड {args.code} इस कैंप का सही प्रमाण पत्र नहीं है",
-                        f"code {args.code} is not a valid certificate of this camp")
-    print(f"valid / सही: {record['name']} ({record['id']}, {record['role']}, {record['district']}), "
-          f"{', '.join(record['modules'])}, {record['percent']:g}%, {record['date']}")
+        raise CampError(
+            f"कोड {args.code} इस कैंप का सही प्रमाण पत्र नहीं है",
+            f"code {args.code} is not a valid certificate of this camp",
+        )
+    print(
+        f"valid / सही: {record['name']} ({record['id']}, {record['role']}, {record['district']}), "
+        f"{', '.join(record['modules'])}, {record['percent']:g}%, {record['date']}"
+    )
     return 0
 
 
@@ -262,7 +278,9 @@ def _ai_usage(args) -> int:
 
 
 def _add_ai_commands(sub) -> None:
-    p = sub.add_parser("ai-usage", help="the camp's model service (JupyterHub): requests and tokens per person")
+    p = sub.add_parser(
+        "ai-usage", help="the camp's model service (JupyterHub): requests and tokens per person"
+    )
     p.add_argument("--file", type=Path, help="as root on the server: read the service's usage file instead")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=_ai_usage)
@@ -310,7 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ip", default="localhost")
     p.set_defaults(func=_lab)
 
-    p = sub.add_parser("hub", help="the camp server: JupyterHub on 127.0.0.1 with real accounts (root; deploy/)")
+    p = sub.add_parser(
+        "hub", help="the camp server: JupyterHub on 127.0.0.1 with real accounts (root; deploy/)"
+    )
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--trainer", required=True, help="the lead trainer's account (created when missing)")
     p.set_defaults(func=_hub)
@@ -326,8 +346,11 @@ def build_parser() -> argparse.ArgumentParser:
     roster = sub.add_parser("roster", help="participants").add_subparsers(dest="action", required=True)
     p = roster.add_parser("import", help="import participants from a CSV (id,name,district,role,phone)")
     p.add_argument("file")
-    p.add_argument("--create-accounts", action="store_true",
-                   help="on the camp server (root): a Unix account per participant, first-login codes printed")
+    p.add_argument(
+        "--create-accounts",
+        action="store_true",
+        help="on the camp server (root): a Unix account per participant, first-login codes printed",
+    )
     p.set_defaults(func=_roster_import)
     p = roster.add_parser("list", help="list participants (id, name, district, role)")
     _add_filters(p, modules=False)
@@ -340,7 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, func, text in (
         ("collect", _collect, "collect submissions"),
-        ("autograde", _autograde, "autograde collected submissions in parallel, each in its own sandboxed kernel"),
+        (
+            "autograde",
+            _autograde,
+            "autograde collected submissions in parallel, each in its own sandboxed kernel",
+        ),
         ("feedback", _feedback, "generate and return feedback"),
     ):
         p = sub.add_parser(name, help=text)
@@ -351,16 +378,31 @@ def build_parser() -> argparse.ArgumentParser:
         if name != "collect":
             p.add_argument("--student", action="append", help="only this participant (repeatable)")
         if name == "autograde":
-            p.add_argument("--workers", type=int, default=None,
-                           help="parallel graders (default: CAMP_WORKERS, else CPU cores + 1; see camp config)")
+            p.add_argument(
+                "--workers",
+                type=int,
+                default=None,
+                help="parallel graders (default: CAMP_WORKERS, else CPU cores + 1; see camp config)",
+            )
             p.add_argument("--force", action="store_true", help="grade again even if already graded")
-            p.add_argument("--cell-timeout", type=int, default=None,
-                           help="seconds per cell (default: CAMP_CELL_TIMEOUT, 60; see camp config)")
-            p.add_argument("--notebook-timeout", type=int, default=None,
-                           help="seconds per notebook (default: CAMP_NOTEBOOK_TIMEOUT, 300; see camp config)")
+            p.add_argument(
+                "--cell-timeout",
+                type=int,
+                default=None,
+                help="seconds per cell (default: CAMP_CELL_TIMEOUT, 60; see camp config)",
+            )
+            p.add_argument(
+                "--notebook-timeout",
+                type=int,
+                default=None,
+                help="seconds per notebook (default: CAMP_NOTEBOOK_TIMEOUT, 300; see camp config)",
+            )
         if name == "feedback":
-            p.add_argument("--with-examples", action="store_true",
-                           help="also return each rubric's example of a good answer (e.g. after the due date)")
+            p.add_argument(
+                "--with-examples",
+                action="store_true",
+                help="also return each rubric's example of a good answer (e.g. after the due date)",
+            )
         p.set_defaults(func=func)
 
     sub.add_parser("progress", help="my progress: lessons, quizzes, assignments and scores").set_defaults(
@@ -368,12 +410,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     export = sub.add_parser("export", help="export data").add_subparsers(dest="what", required=True)
-    p = export.add_parser("grades", help="export grades as CSV (UTF-8 with BOM) or XLSX, by the file's suffix")
+    p = export.add_parser(
+        "grades", help="export grades as CSV (UTF-8 with BOM) or XLSX, by the file's suffix"
+    )
     p.add_argument("--to", required=True, help="file to write: grades.csv or grades.xlsx")
     _add_filters(p)
     p.set_defaults(func=_export)
 
-    p = sub.add_parser("report", help="the cohort at a glance: completion, scores, who is behind, what is pending")
+    p = sub.add_parser(
+        "report", help="the cohort at a glance: completion, scores, who is behind, what is pending"
+    )
     p.add_argument("--html", type=Path, help="also write one self-contained HTML file (charts embedded)")
     _add_filters(p)
     p.set_defaults(func=_report)
@@ -387,14 +433,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code")
     p.set_defaults(func=_verify)
 
-    p = sub.add_parser("evening", help="the evening round: collect, autograde and return feedback for everything")
+    p = sub.add_parser(
+        "evening", help="the evening round: collect, autograde and return feedback for everything"
+    )
     p.add_argument("assignment", nargs="*", help="assignments (default: all)")
-    p.add_argument("--workers", type=int, default=None,
-                   help="parallel graders (default: CAMP_WORKERS, else CPU cores + 1; see camp config)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="parallel graders (default: CAMP_WORKERS, else CPU cores + 1; see camp config)",
+    )
     p.set_defaults(func=_evening)
 
-    p = sub.add_parser("config", help="each setting's effective value and where it came from (environment, "
-                       "file, default)")
+    p = sub.add_parser(
+        "config", help="each setting's effective value and where it came from (environment, file, default)"
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="also what each setting does")
     p.set_defaults(func=_config)
     _add_ai_commands(sub)

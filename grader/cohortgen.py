@@ -35,7 +35,11 @@ class Truth:
 
 
 def generate(
-    *, participants: int = 20, assignments: int = 4, items: int = 5, seed: int = 7,
+    *,
+    participants: int = 20,
+    assignments: int = 4,
+    items: int = 5,
+    seed: int = 7,
     now: dt.datetime = dt.datetime(2026, 12, 10, 12, 0),
 ) -> Truth:
     """Fill the camp folder at $CAMP_HOME with a generated cohort; returns what was written."""
@@ -53,12 +57,18 @@ def generate(
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         if i == 1:
             name = '=HYPERLINK("http://x","ok")'
-        truth.people[pid] = {"name": name, "district": rng.choice(DISTRICTS),
-                             "role": "leader" if i % 5 == 0 else "worker", "phone": ""}
+        truth.people[pid] = {
+            "name": name,
+            "district": rng.choice(DISTRICTS),
+            "role": "leader" if i % 5 == 0 else "worker",
+            "phone": "",
+        }
     (paths.home() / "roster.json").write_text(json.dumps(truth.people, ensure_ascii=False), encoding="utf-8")
     with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
         db = gb.db
-        students = {pid: api.Student(id=pid, first_name=p["name"], last_name="") for pid, p in truth.people.items()}
+        students = {
+            pid: api.Student(id=pid, first_name=p["name"], last_name="") for pid, p in truth.people.items()
+        }
         db.add_all(students.values())
         for a in range(assignments):
             name = f"{a:02d}-module"
@@ -106,7 +116,10 @@ def _submission(rng, truth, db, api, student, assignment, notebook, cells, writt
     folder = paths.course_root() / "submitted" / pid / name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "answers.json").write_text(
-        json.dumps({"format": 1, "answers": {k: {"value": v} for k, v in answers.items()}}, ensure_ascii=False), encoding="utf-8"
+        json.dumps(
+            {"format": 1, "answers": {k: {"value": v} for k, v in answers.items()}}, ensure_ascii=False
+        ),
+        encoding="utf-8",
     )
     if state == "collected":  # collected, not yet autograded: no gradebook row
         return
@@ -115,8 +128,13 @@ def _submission(rng, truth, db, api, student, assignment, notebook, cells, writt
     for cell, grade_cell in cells.items():
         if cell == written:
             manual = None if state == "pending" else float(rng.randint(0, 4))
-            api.Grade(cell=grade_cell, notebook=snb, auto_score=None, manual_score=manual,
-                      needs_manual_grade=manual is None)
+            api.Grade(
+                cell=grade_cell,
+                notebook=snb,
+                auto_score=None,
+                manual_score=manual,
+                needs_manual_grade=manual is None,
+            )
             if manual is not None:
                 record["scores"][cell] = manual
             continue
@@ -136,7 +154,15 @@ def _proposals(rng, truth: Truth, aigrade_store) -> None:
                 db.execute(
                     "INSERT INTO proposal (assignment, student, notebook, grade_id, rubric, scores, status) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (name, pid, name, truth.written[name], json.dumps(rubric), json.dumps({"all": 3}), status),
+                    (
+                        name,
+                        pid,
+                        name,
+                        truth.written[name],
+                        json.dumps(rubric),
+                        json.dumps({"all": 3}),
+                        status,
+                    ),
                 )
                 if status == "pending":
                     truth.ai_pending.append((name, pid, truth.written[name]))

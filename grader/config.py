@@ -120,15 +120,28 @@ def write(home: Path | None = None) -> Path:
             lines.append(f"c.{section}.{key} = {value!r}")
     (folder / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
     server = {
-        "ServerApp": {"open_browser": False, "jpserver_extensions": {"grader.sanitize": True}},  # Formgrader CSP
+        "ServerApp": {
+            "open_browser": False,
+            "jpserver_extensions": {"grader.sanitize": True},
+        },  # Formgrader CSP
         "LabApp": {
             "custom_css": True,  # custom/custom.css: the Devanagari font, served by the Lab (see _write_custom)
             "news_url": None,
             "check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate",
         },
         "ContentsManager": {
-            "hide_globs": ["__pycache__", "*.pyc", ".ipynb_checkpoints", "etc", "exchange", "logs", "engine", "backups",
-                          "nbgrader-cache", "*.json.lock"]
+            "hide_globs": [
+                "__pycache__",
+                "*.pyc",
+                ".ipynb_checkpoints",
+                "etc",
+                "exchange",
+                "logs",
+                "engine",
+                "backups",
+                "nbgrader-cache",
+                "*.json.lock",
+            ]
         },
     }
     (folder / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
@@ -138,7 +151,8 @@ def write(home: Path | None = None) -> Path:
     labconfig = folder / "labconfig"
     labconfig.mkdir(exist_ok=True)
     (labconfig / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyter/nbgrader:validate-assignment": True}}), encoding="utf-8")
+        json.dumps({"disabledExtensions": {"@jupyter/nbgrader:validate-assignment": True}}), encoding="utf-8"
+    )
     # The news pop-up and update checks off in the participant's Lab settings as well.
     settings = folder.parent / "lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)

@@ -85,7 +85,9 @@ def _ensure_student(student_id: str, **fields: str) -> None:
         gb.update_or_create_student(student_id, **fields)
 
 
-def release(*, assignments: list[str] | None = None, to_exchange: bool = True, due: str | None = None) -> list[str]:
+def release(
+    *, assignments: list[str] | None = None, to_exchange: bool = True, due: str | None = None
+) -> list[str]:
     """Generate the participant version of each assignment and release it to the exchange.
 
     With no names, every assignment is released. `due` ("2026-12-05 18:00", IST) sets nbgrader's due date
@@ -158,7 +160,9 @@ def feedback(*, assignment: str, students: list[str] | None = None) -> list[str]
 
         for notebook in graded.glob("*.ipynb"):
             redact_secrets(notebook)  # a key pasted into a notebook never travels back in feedback
-        require_success(api.generate_feedback(assignment, student, force=True), f"feedback {assignment}/{student}")
+        require_success(
+            api.generate_feedback(assignment, student, force=True), f"feedback {assignment}/{student}"
+        )
         require_success(api.release_feedback(assignment, student), f"release feedback {assignment}/{student}")
         from grader.feedback import release_data
 

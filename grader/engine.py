@@ -33,7 +33,9 @@ ENGINE_EXECUTE = "grader.kernels.CampExecute"
 @dataclass
 class BatchResult:
     assignment: str
-    outcome: dict[str, str] = field(default_factory=dict)  # student -> "graded" / "ungradable: ..." / "skipped"
+    outcome: dict[str, str] = field(
+        default_factory=dict
+    )  # student -> "graded" / "ungradable: ..." / "skipped"
     review: dict[str, list[str]] = field(default_factory=dict)  # student -> items flagged for manual review
     seconds: float = 0.0
     workers: int = 0
@@ -70,7 +72,8 @@ def engine_config(*, cell_timeout: int | None = None, notebook_timeout: int | No
     ]
     if "show-tests" in unsafe_switches():  # tests only: the old road, hidden tests run in the kernel
         cfg.Autograde.autograde_preprocessors = [
-            name for name in cfg.Autograde.autograde_preprocessors if not name.startswith("grader.verdict.")]
+            name for name in cfg.Autograde.autograde_preprocessors if not name.startswith("grader.verdict.")
+        ]
     # nbconvert validates the whole notebook after each of the ~18 preprocessors; validating once, after the
     # last, still refuses every notebook that would be written invalid (the same check, fewer times).
     cfg.Exporter.optimistic_validation = True
@@ -121,7 +124,9 @@ def fingerprint(assignment: str, student: str) -> str:
     from grader.submissions import tree_hash
 
     submitted = tree_hash(paths.course_root() / "submitted" / student / assignment)
-    return hashlib.sha256((submitted + tree_hash(paths.course_root() / "source" / assignment)).encode()).hexdigest()
+    return hashlib.sha256(
+        (submitted + tree_hash(paths.course_root() / "source" / assignment)).encode()
+    ).hexdigest()
 
 
 def _marker(assignment: str, student: str) -> Path:
@@ -143,8 +148,12 @@ def already_graded(assignment: str, student: str) -> bool:
 def _mark(assignment: str, student: str, status: str, review: list[str], seconds: dict | None = None) -> None:
     marker = _marker(assignment, student)
     marker.parent.mkdir(parents=True, exist_ok=True)
-    data = {"fingerprint": fingerprint(assignment, student), "status": status, "review": review,
-            "at": datetime.now().isoformat(timespec="seconds")}
+    data = {
+        "fingerprint": fingerprint(assignment, student),
+        "status": status,
+        "review": review,
+        "at": datetime.now().isoformat(timespec="seconds"),
+    }
     if seconds:  # where this submission's grading time went (make bench reads it)
         data["seconds"] = {k: round(v, 4) for k, v in seconds.items()}
     write_json(marker, data)
@@ -261,13 +270,31 @@ def sync_gradebook() -> None:
 
 #: What every worker imports. The workers are forked from one process that imported these once
 #: (multiprocessing's forkserver), instead of each importing them again (3 s of CPU each).
-WORKER_MODULES = ["grader.kernels", "nbgrader.apps.api", "nbgrader.coursedir", "nbgrader.preprocessors",
-                  "nbgrader.converters", "nbclient", "sqlalchemy", "grader.verdict", "grader.integrity",
-                  "grader.widget_answers", "grader.rubric", "grader.sanitize", "grader.submissions"]
+WORKER_MODULES = [
+    "grader.kernels",
+    "nbgrader.apps.api",
+    "nbgrader.coursedir",
+    "nbgrader.preprocessors",
+    "nbgrader.converters",
+    "nbclient",
+    "sqlalchemy",
+    "grader.verdict",
+    "grader.integrity",
+    "grader.widget_answers",
+    "grader.rubric",
+    "grader.sanitize",
+    "grader.submissions",
+]
 
 
-def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int, int],
-            environ: dict[str, str] | None = None) -> None:
+def _worker(
+    jobs,
+    results,
+    home: str,
+    sandbox_strong: bool,
+    timeouts: tuple[int, int],
+    environ: dict[str, str] | None = None,
+) -> None:
     if environ is not None:  # the batch's environment (the forkserver's may be older)
         os.environ.clear()
         os.environ.update(environ)
@@ -283,7 +310,9 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
     scratch = kernels.scratch_root()
     shutil.rmtree(scratch, ignore_errors=True)
     user = grader_user()
-    box = Sandbox(strong=sandbox_strong, cgroups=Cgroups.create(str(os.getpid()), owner=user[0] if user else None))
+    box = Sandbox(
+        strong=sandbox_strong, cgroups=Cgroups.create(str(os.getpid()), owner=user[0] if user else None)
+    )
     if box.cgroups.version:  # the cgroup caps each participant; the per-user count is only a backstop
         box.limits["nproc"] = 16384
     if "shared-kernels" in unsafe_switches():
@@ -338,8 +367,10 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
                         break
                     if attempt == 2:
                         status = "ungradable: the grading sandbox stopped twice during this notebook"
-                        review = ["the grading sandbox stopped twice while this notebook ran — its code may "
-                                  "have killed it; look at it by hand"]
+                        review = [
+                            "the grading sandbox stopped twice while this notebook ran — its code may "
+                            "have killed it; look at it by hand"
+                        ]
                 times.update(total=time.monotonic() - t0, worker_cpu=_cpu_seconds() - cpu0)
                 if debug:
                     parts = " ".join(f"{k}={v:.3f}" for k, v in times.items())
@@ -348,8 +379,15 @@ def _worker(jobs, results, home: str, sandbox_strong: bool, timeouts: tuple[int,
                     _mark(assignment, student, "graded", review, times)
                 results.put((assignment, student, status, review, sorted(kernels.UNSET)))
             except Exception as exc:  # never lose the batch to one submission
-                results.put((assignment, student, f"ungradable: {type(exc).__name__}: {exc}"[:300], [],
-                             sorted(kernels.UNSET)))
+                results.put(
+                    (
+                        assignment,
+                        student,
+                        f"ungradable: {type(exc).__name__}: {exc}"[:300],
+                        [],
+                        sorted(kernels.UNSET),
+                    )
+                )
             finally:
                 try:
                     kernels.kill_strays()
@@ -425,13 +463,17 @@ def autograde_batch(
     start = time.monotonic()
     sandbox = Sandbox.detect()
     sandbox.check_allowed()
-    result = BatchResult(assignment=", ".join(names), sandbox=sandbox.describe() + "\n" + _limits_line(sandbox))
+    result = BatchResult(
+        assignment=", ".join(names), sandbox=sandbox.describe() + "\n" + _limits_line(sandbox)
+    )
     prepare_gradebook()
 
     def key(name: str, student: str) -> str:
         return student if len(names) == 1 else f"{name}/{student}"
 
-    candidates = [(name, student) for name in names for student in (students or submitted_students(assignment=name))]
+    candidates = [
+        (name, student) for name in names for student in (students or submitted_students(assignment=name))
+    ]
     # One worker more than cores: each worker waits on its kernel part of the time (measured: 2 cores,
     # 60 notebooks: 2 workers 28 s, 3 workers 24 s, 4 workers 25 s).
     count = max(1, min(workers or (os.cpu_count() or 1) + 1, len(candidates) or 1))
@@ -449,18 +491,32 @@ def autograde_batch(
     try:
         for name, student in candidates:
             problem = unsafe_entries(paths.course_root() / "submitted" / student / name)
-            problem = ("refused: " + "; ".join(problem[:5]) + " (links and special files are never graded)"
-                       if problem else preflight(assignment=name, student=student))
+            problem = (
+                "refused: " + "; ".join(problem[:5]) + " (links and special files are never graded)"
+                if problem
+                else preflight(assignment=name, student=student)
+            )
             if problem:
                 result.outcome[key(name, student)] = "ungradable: " + problem
             elif not force and already_graded(name, student):
                 result.outcome[key(name, student)] = "skipped"
             else:
                 if not procs:  # workers boot (imports, sandbox, warm zygote) while the rest is checked
-                    procs = [ctx.Process(target=_worker, args=(jobs, results, str(paths.home()), sandbox.strong,
-                                                               (cell_timeout, notebook_timeout), dict(os.environ)),
-                                         daemon=True)
-                             for _ in range(count)]
+                    procs = [
+                        ctx.Process(
+                            target=_worker,
+                            args=(
+                                jobs,
+                                results,
+                                str(paths.home()),
+                                sandbox.strong,
+                                (cell_timeout, notebook_timeout),
+                                dict(os.environ),
+                            ),
+                            daemon=True,
+                        )
+                        for _ in range(count)
+                    ]
                     for proc in procs:
                         proc.start()
                 pending.add((name, student))
@@ -518,8 +574,10 @@ def summary(result: BatchResult) -> str:
     lines = [result.sandbox]
     if result.unset:
         lines.append("WARNING: the sandbox could not set: " + "; ".join(sorted(result.unset)))
-    lines.append(f"graded {len(result.graded)} · skipped (already graded) {len(result.skipped)} · "
-                 f"ungradable {len(result.ungradable)} · {result.seconds:.1f} s with {result.workers} workers")
+    lines.append(
+        f"graded {len(result.graded)} · skipped (already graded) {len(result.skipped)} · "
+        f"ungradable {len(result.ungradable)} · {result.seconds:.1f} s with {result.workers} workers"
+    )
     for student, why in sorted(result.ungradable.items()):
         lines.append(f"  {student}: {why}")
     for student, items in sorted(result.review.items()):

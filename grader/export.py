@@ -38,7 +38,10 @@ def grade_rows(cohort: rep.Cohort) -> tuple[list[str], list[list[Any]]]:
         for a in names:
             r = by[(p.id, a)]
             if r.status == rep.GRADED:
-                row += [round(float(r.score), 2), round(float(r.percent), 1) if r.percent == r.percent else ""]
+                row += [
+                    round(float(r.score), 2),
+                    round(float(r.percent), 1) if r.percent == r.percent else "",
+                ]
                 percents.append(float(r.percent) if r.percent == r.percent else 0.0)
             elif r.status == rep.NOT_SUBMITTED:
                 row += [STATUS_TEXT[r.status], 0.0]

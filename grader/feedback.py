@@ -28,8 +28,10 @@ from camp.files import write_json
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTEBOOK_NAME = "मेरे असाइनमेंट (my assignments).ipynb"
 FORMAT = 1
-_GENERIC = ("यह उत्तर सही नहीं है; पाठ का यह भाग फिर पढ़ें और दोबारा कोशिश करें",
-            "This answer is not right; read this part of the lesson again and try once more")
+_GENERIC = (
+    "यह उत्तर सही नहीं है; पाठ का यह भाग फिर पढ़ें और दोबारा कोशिश करें",
+    "This answer is not right; read this part of the lesson again and try once more",
+)
 _QUESTION = re.compile(r"q(\d+)_")
 
 
@@ -62,7 +64,9 @@ def _legacy_hint(cell) -> tuple[str, str] | None:
     """The hint of a WrongAnswer error made before verdicts existed ("❌ qid: hint" on two lines)."""
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error" and out.get("ename") == "WrongAnswer":
-            lines = [re.sub(r"^❌\s*\S+:\s*", "", ln).strip() for ln in str(out.get("evalue", "")).splitlines()]
+            lines = [
+                re.sub(r"^❌\s*\S+:\s*", "", ln).strip() for ln in str(out.get("evalue", "")).splitlines()
+            ]
             lines = [ln for ln in lines if ln]
             if len(lines) == 2:
                 return lines[0], lines[1]
@@ -85,9 +89,19 @@ def _auto_item(cell, meta: dict, questions: dict) -> dict[str, Any]:
         hi, en = _legacy_hint(cell) or _GENERIC
     number = verdict.get("number") if isinstance(verdict.get("number"), int) else _number(qid)
     q_hi, q_en = questions.get(qid, ("", ""))
-    return {"kind": "auto", "qid": qid, "number": number, "score": score, "points": points, "passed": passed,
-            "answered": bool(verdict.get("answered", True)), "hi": hi, "en": en,
-            "question_hi": q_hi, "question_en": q_en}
+    return {
+        "kind": "auto",
+        "qid": qid,
+        "number": number,
+        "score": score,
+        "points": points,
+        "passed": passed,
+        "answered": bool(verdict.get("answered", True)),
+        "hi": hi,
+        "en": en,
+        "question_hi": q_hi,
+        "question_en": q_en,
+    }
 
 
 def _written_answer(cell) -> str:
@@ -98,8 +112,11 @@ def _written_answer(cell) -> str:
         return "\n".join(ln[2:] if ln.startswith("# ") else ln.lstrip("#") for ln in lines).strip()
     if cell.cell_type == "markdown":
         return cell.source.strip()
-    own = [ln for ln in cell.source.splitlines()
-           if ln.strip() and not ln.lstrip().startswith(("#", "answers.long_text("))]  # her words, not markers
+    own = [
+        ln
+        for ln in cell.source.splitlines()
+        if ln.strip() and not ln.lstrip().startswith(("#", "answers.long_text("))
+    ]  # her words, not markers
     return "\n".join(own).strip()
 
 
@@ -109,13 +126,26 @@ def _written_item(cell, meta: dict, questions: dict, rubrics: dict) -> dict[str,
     answer = _written_answer(cell)
     rubric = rubrics.get(grade_id) or {}
     q_hi, q_en = questions.get(qid, ("", ""))
-    return {"kind": "written", "qid": qid, "grade_id": grade_id, "number": _number(qid), "score": meta.get("score"),
-            "points": meta.get("points"), "answered": bool(answer), "answer": answer,
-            "comment": meta.get("comment") or "", "question_hi": q_hi, "question_en": q_en,
-            "criteria": [{"hi": c.get("hi", ""), "en": c.get("en", ""), "points": c.get("points")}
-                         for c in rubric.get("criteria", []) if isinstance(c, dict)],
-            # the rubric's example of a good answer goes back only when the trainer turns it on (after the due date)
-            "example": str(rubric.get("example") or "") if show_examples() else ""}
+    return {
+        "kind": "written",
+        "qid": qid,
+        "grade_id": grade_id,
+        "number": _number(qid),
+        "score": meta.get("score"),
+        "points": meta.get("points"),
+        "answered": bool(answer),
+        "answer": answer,
+        "comment": meta.get("comment") or "",
+        "question_hi": q_hi,
+        "question_en": q_en,
+        "criteria": [
+            {"hi": c.get("hi", ""), "en": c.get("en", ""), "points": c.get("points")}
+            for c in rubric.get("criteria", [])
+            if isinstance(c, dict)
+        ],
+        # the rubric's example of a good answer goes back only when the trainer turns it on (after the due date)
+        "example": str(rubric.get("example") or "") if show_examples() else "",
+    }
 
 
 def show_examples() -> bool:
@@ -134,7 +164,9 @@ def _gradebook_facts(info: dict, written: list[str]) -> tuple[dict[str, Any], se
         with Gradebook(info["db_url"]) as gb:
             sub = gb.find_submission(info["assignment"], info["student"])
             stamp, due, late = sub.timestamp, sub.duedate, sub.total_seconds_late
-            grades = [gb.find_grade(g, info["notebook"], info["assignment"], info["student"]) for g in written]
+            grades = [
+                gb.find_grade(g, info["notebook"], info["assignment"], info["student"]) for g in written
+            ]
             waiting = {g.name for g in grades if g.manual_score is None and g.auto_score is None}
     except Exception:
         return {}, set()
@@ -166,9 +198,17 @@ def build(nb, resources: dict, *, course_root: Path | None = None) -> dict[str, 
         else:
             items.append(_written_item(cell, meta, questions, rubrics))
     title_hi, title_en = panel.titles(source_path) if source is not None else ("", "")
-    data = {"format": FORMAT, "assignment": assignment, "notebook": notebook, "title_hi": title_hi,
-            "title_en": title_en, "score": info.get("score"), "max_score": info.get("max_score"),
-            "late_penalty": info.get("late_penalty") or 0, "items": items}
+    data = {
+        "format": FORMAT,
+        "assignment": assignment,
+        "notebook": notebook,
+        "title_hi": title_hi,
+        "title_en": title_en,
+        "score": info.get("score"),
+        "max_score": info.get("max_score"),
+        "late_penalty": info.get("late_penalty") or 0,
+        "items": items,
+    }
     if info.get("db_url") and info.get("student"):
         facts, waiting = _gradebook_facts(info, [i["grade_id"] for i in items if i["kind"] == "written"])
         data.update(facts)

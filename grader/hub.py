@@ -168,8 +168,18 @@ def create_account(name: str, *, group: str, comment: str = "") -> str | None:
         return None
     gecos = "".join(c for c in comment if c.isprintable() and c not in ":,\n")[:60]
     subprocess.run(
-        ["useradd", "--create-home", "--shell", "/bin/bash", "--user-group", "--groups", group,
-         "--comment", gecos, name],
+        [
+            "useradd",
+            "--create-home",
+            "--shell",
+            "/bin/bash",
+            "--user-group",
+            "--groups",
+            group,
+            "--comment",
+            gecos,
+            name,
+        ],
         check=True,
     )
     os.chmod(pwd.getpwnam(name).pw_dir, 0o700)
@@ -245,8 +255,10 @@ def grant_traverse(users: list[str], target: Path) -> list[tuple[Path, int]]:
         if os.stat(folder).st_mode & 0o001:
             continue
         if not shutil.which("setfacl"):
-            raise CampError("setfacl नहीं मिला (Debian: acl)", f"{folder} is closed to other users and setfacl "
-                            "is missing (Debian package acl)")
+            raise CampError(
+                "setfacl नहीं मिला (Debian: acl)",
+                f"{folder} is closed to other users and setfacl is missing (Debian package acl)",
+            )
         for user in users:
             uid = pwd.getpwnam(user).pw_uid
             subprocess.run(["setfacl", "-m", f"u:{uid}:x", str(folder)], check=True)
@@ -268,7 +280,9 @@ def setup(*, lead_trainer: str, settings: Settings | None = None, release_all: b
     ensure_group(settings.trainers_group)
     ensure_group(settings.participants_group)
     if not user_exists(lead_trainer):
-        raise CampError(f"ट्रेनर का खाता '{lead_trainer}' नहीं है", f"there is no account '{lead_trainer}' for the trainer")
+        raise CampError(
+            f"ट्रेनर का खाता '{lead_trainer}' नहीं है", f"there is no account '{lead_trainer}' for the trainer"
+        )
     subprocess.run(["usermod", "--append", "--groups", settings.trainers_group, lead_trainer], check=True)
     trainers_gid = grp.getgrnam(settings.trainers_group).gr_gid
     settings.root.mkdir(parents=True, exist_ok=True)
@@ -285,8 +299,12 @@ def setup(*, lead_trainer: str, settings: Settings | None = None, release_all: b
     os.chmod(home, 0o2770)
     cmd = [sys.executable, "-m", "grader.hub", "trainer-init"] + (["--release-all"] if release_all else [])
     run = subprocess.run(
-        cmd, env=user_env(lead_trainer, {**settings.env(), "CAMP_HOME": str(home)}),
-        cwd=str(home), capture_output=True, text=True, **as_user(lead_trainer),
+        cmd,
+        env=user_env(lead_trainer, {**settings.env(), "CAMP_HOME": str(home)}),
+        cwd=str(home),
+        capture_output=True,
+        text=True,
+        **as_user(lead_trainer),
     )
     if run.returncode:
         raise CampError("कोर्स तैयार नहीं हो सका", f"preparing the course failed: {run.stderr.strip()[-500:]}")
@@ -311,9 +329,11 @@ def _exchange_folders(course: Path, gid: int) -> None:
             pass
         st = os.lstat(folder)
         if not stat.S_ISDIR(st.st_mode) or st.st_uid not in (0, *(p.pw_uid for p in _trainers_of(gid))):
-            raise CampError(f"{folder} किसी और का है; हटाकर फिर चलाएँ",
-                            f"{folder} is not a folder of root or a trainer (a symlink or someone else's): "
-                            "remove it and run setup again")
+            raise CampError(
+                f"{folder} किसी और का है; हटाकर फिर चलाएँ",
+                f"{folder} is not a folder of root or a trainer (a symlink or someone else's): "
+                "remove it and run setup again",
+            )
         os.chown(folder, 0, gid, follow_symlinks=False)
         os.chmod(folder, mode)
 
@@ -443,7 +463,9 @@ def singleuser(argv: list[str]) -> None:
         home = settings.course_home
         os.umask(0o007)  # the course stays the trainers' group's
         url = trainer_db_url(settings)
-        if url:  # the PostgreSQL gradebook, for the Formgrader and the trainer's terminals; never a participant's
+        if (
+            url
+        ):  # the PostgreSQL gradebook, for the Formgrader and the trainer's terminals; never a participant's
             os.environ["CAMP_DB_URL"] = url
     else:
         os.umask(0o077)
@@ -478,9 +500,20 @@ def ensure_proxy() -> Path:
     if found:
         return found
     if not shutil.which("npm"):
-        raise CampError("npm नहीं मिला", "npm is missing (Debian: nodejs, npm): configurable-http-proxy needs it")
+        raise CampError(
+            "npm नहीं मिला", "npm is missing (Debian: nodejs, npm): configurable-http-proxy needs it"
+        )
     subprocess.run(
-        ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(proxy_dir()), PROXY_PACKAGE],
+        [
+            "npm",
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(proxy_dir()),
+            PROXY_PACKAGE,
+        ],
         check=True,
     )
     found = proxy_command()
@@ -503,7 +536,9 @@ def configure(c, *, settings: Settings | None = None, network: bool = True) -> N
     c.JupyterHub.authenticator_class = "pam"
     c.PAMAuthenticator.allowed_groups = {settings.trainers_group, settings.participants_group}
     c.PAMAuthenticator.open_sessions = False
-    c.Authenticator.admin_users = set()  # trainers grade in their own server; nobody administers the hub from a browser
+    c.Authenticator.admin_users = (
+        set()
+    )  # trainers grade in their own server; nobody administers the hub from a browser
     c.JupyterHub.load_groups = {settings.trainers_group: {"users": sorted(members(settings.trainers_group))}}
     c.JupyterHub.spawner_class = "localprocess"
     # The participants' Python (TLJH: /opt/tljh/user/bin/python); it needs this project installed.
@@ -517,14 +552,25 @@ def configure(c, *, settings: Settings | None = None, network: bool = True) -> N
     c.JupyterHub.shutdown_on_logout = False
     if os.environ.get("CAMP_HUB_SERVICE_TOKEN"):  # the end-to-end test's (or an operator's) API client
         c.JupyterHub.services = [{"name": "camp-admin", "api_token": os.environ["CAMP_HUB_SERVICE_TOKEN"]}]
-        c.JupyterHub.load_roles = [{
-            "name": "camp-admin",
-            "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "read:groups"],
-            "services": ["camp-admin"],
-        }]
+        c.JupyterHub.load_roles = [
+            {
+                "name": "camp-admin",
+                "scopes": [
+                    "admin:users",
+                    "admin:servers",
+                    "tokens",
+                    "list:users",
+                    "read:users",
+                    "read:groups",
+                ],
+                "services": ["camp-admin"],
+            }
+        ]
     from grader import modelproxy
 
-    modelproxy.register(c, settings)  # the camp's model server as the hub service camp-ai (when CAMP_AI_UPSTREAM)
+    modelproxy.register(
+        c, settings
+    )  # the camp's model server as the hub service camp-ai (when CAMP_AI_UPSTREAM)
 
 
 def _network(c, settings: Settings) -> None:
@@ -562,13 +608,18 @@ def run_hub(*, lead_trainer: str, port: int = 8000, settings: Settings | None = 
     settings = settings or Settings.from_env()
     _need_root("camp hub")
     ensure_proxy()
-    grant_traverse(sorted(members(settings.trainers_group) | members(settings.participants_group) | {lead_trainer}),
-                   Path(sys.executable))
+    grant_traverse(
+        sorted(members(settings.trainers_group) | members(settings.participants_group) | {lead_trainer}),
+        Path(sys.executable),
+    )
     setup(lead_trainer=lead_trainer, settings=settings)
     cmd, env = hub_command(settings)
     env["CAMP_HUB_PORT"] = str(port)
-    print(f"🏕  camp hub: http://127.0.0.1:{port}/  (trainers: {settings.trainers_group}, "
-          f"participants: {settings.participants_group}; Ctrl-C stops it)", flush=True)
+    print(
+        f"🏕  camp hub: http://127.0.0.1:{port}/  (trainers: {settings.trainers_group}, "
+        f"participants: {settings.participants_group}; Ctrl-C stops it)",
+        flush=True,
+    )
     os.execvpe(cmd[0], cmd, env)
 
 
@@ -581,7 +632,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("trainer-init", help="(as the lead trainer) prepare the course folder")
     p.add_argument("--release-all", action="store_true")
-    sub.add_parser("participant-init", help="(as the participant) their camp folder in $CAMP_HOME (Kubernetes)")
+    sub.add_parser(
+        "participant-init", help="(as the participant) their camp folder in $CAMP_HOME (Kubernetes)"
+    )
     p = sub.add_parser("setup", help="(root) groups, exchange and course folder; the lead trainer's account")
     p.add_argument("--trainer", required=True)
     p = sub.add_parser("add-trainer", help="(root) another trainer's account, in the trainers' group")
@@ -601,8 +654,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"camp ready in {settings.root} / कैंप तैयार है")
         elif args.cmd == "add-trainer":
             code = add_trainer(args.name)
-            print(f"trainer {args.name}: " + (f"first-login code {code} / ट्रेनर का पहला कोड" if code else
-                                              "already had an account, now in the trainers' group / ट्रेनर समूह में"))
+            print(
+                f"trainer {args.name}: "
+                + (
+                    f"first-login code {code} / ट्रेनर का पहला कोड"
+                    if code
+                    else "already had an account, now in the trainers' group / ट्रेनर समूह में"
+                )
+            )
     except CampError as exc:
         print(f"error: {exc.en} / {exc.hi}", file=sys.stderr)
         return 1
@@ -693,7 +752,7 @@ def masked(url: str) -> str:
 
 def _engine_url(url: str) -> str:
     """postgresql://… means psycopg 3 (the `[postgres]` extra); other URLs are used as given."""
-    return "postgresql+psycopg://" + url[len("postgresql://"):] if url.startswith("postgresql://") else url
+    return "postgresql+psycopg://" + url[len("postgresql://") :] if url.startswith("postgresql://") else url
 
 
 def gradebook_census(url: str) -> dict:
@@ -704,8 +763,10 @@ def gradebook_census(url: str) -> dict:
     engine = create_engine(_engine_url(url))
     try:
         with engine.connect() as conn:
-            rows = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                    for t in Base.metadata.sorted_tables}
+            rows = {
+                t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in Base.metadata.sorted_tables
+            }
     finally:
         engine.dispose()
     scores = {}
@@ -737,16 +798,21 @@ def migrate_gradebook(*, to: str, source: str | None = None) -> dict:
         source = f"sqlite:///{db}?timeout=60"
         backups = paths.home() / "backups"
         backups.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(db, timeout=60) as live, sqlite3.connect(
-                backups / f"gradebook-before-migrate-{datetime.now():%Y%m%d-%H%M%S}.db") as copy:
+        with (
+            sqlite3.connect(db, timeout=60) as live,
+            sqlite3.connect(backups / f"gradebook-before-migrate-{datetime.now():%Y%m%d-%H%M%S}.db") as copy,
+        ):
             live.backup(copy)  # a consistent copy even while someone writes
     before = gradebook_census(source)
     src, dst = create_engine(_engine_url(source)), create_engine(_engine_url(to))
     try:
         with dst.connect() as conn:
             existing = set(inspect(conn).get_table_names())
-            filled = [t.name for t in Base.metadata.sorted_tables if t.name in existing
-                      and conn.execute(select(func.count()).select_from(t)).scalar_one()]
+            filled = [
+                t.name
+                for t in Base.metadata.sorted_tables
+                if t.name in existing and conn.execute(select(func.count()).select_from(t)).scalar_one()
+            ]
         if filled:
             raise CampError(
                 "लक्ष्य डेटाबेस खाली नहीं है; कुछ नहीं बदला",
@@ -756,7 +822,9 @@ def migrate_gradebook(*, to: str, source: str | None = None) -> dict:
             pass  # nbgrader creates its tables and stamps its alembic version (and adds the course's row)
         with src.connect() as read, dst.begin() as write:
             for table in reversed(Base.metadata.sorted_tables):
-                write.execute(table.delete())  # only the course row nbgrader just added: copied below as it was
+                write.execute(
+                    table.delete()
+                )  # only the course row nbgrader just added: copied below as it was
             for table in Base.metadata.sorted_tables:
                 rows = [dict(r._mapping) for r in read.execute(select(table))]
                 if rows:

@@ -64,8 +64,10 @@ def review(*, assignment: str, student: str) -> list[str]:
         notes += [f"suspicious code — {why}" for why in scan_code(nb)]
         keys = redact_secrets(path)
         if keys:
-            notes.append(f"{keys} API key(s) found in the notebook — redacted from feedback; ask the participant "
-                         "to revoke them")
+            notes.append(
+                f"{keys} API key(s) found in the notebook — redacted from feedback; ask the participant "
+                "to revoke them"
+            )
     for path in sorted((paths.course_root() / "submitted" / student / assignment).glob("*.ipynb")):
         source = paths.course_root() / "source" / assignment / path.name
         try:
@@ -83,8 +85,11 @@ def review(*, assignment: str, student: str) -> list[str]:
 
 
 def _grade_ids(nb) -> list[tuple[str, str]]:
-    return [(c.metadata["nbgrader"]["grade_id"], c.cell_type) for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")]
+    return [
+        (c.metadata["nbgrader"]["grade_id"], c.cell_type)
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id")
+    ]
 
 
 def tampered_cells(submitted, source) -> list[str]:
@@ -121,15 +126,26 @@ class RestoreDeletedCells(NbGraderPreprocessor):
             info = cell.metadata.get("nbgrader", {})
             grade_id = info.get("grade_id")
             if grade_id and info.get("grade") and grade_id not in present:
-                note = (f"# यह जाँच वाला सेल मिटा दिया गया था; स्रोत से वापस लाया गया, 0 अंक।\n"
-                        f"# This graded cell had been deleted; restored from the source, scored 0.\n"
-                        f"raise RuntimeError('graded cell {grade_id} was deleted / यह सेल मिटाया गया था')")
-                restored = (nbformat.v4.new_code_cell(note) if cell.cell_type == "code"
-                            else nbformat.v4.new_markdown_cell("✍️ (मिटाया गया / deleted)"))
+                note = (
+                    f"# यह जाँच वाला सेल मिटा दिया गया था; स्रोत से वापस लाया गया, 0 अंक।\n"
+                    f"# This graded cell had been deleted; restored from the source, scored 0.\n"
+                    f"raise RuntimeError('graded cell {grade_id} was deleted / यह सेल मिटाया गया था')"
+                )
+                restored = (
+                    nbformat.v4.new_code_cell(note)
+                    if cell.cell_type == "code"
+                    else nbformat.v4.new_markdown_cell("✍️ (मिटाया गया / deleted)")
+                )
                 restored.metadata["nbgrader"] = dict(info)
                 restored.metadata["camp"] = {"restored": True}
-                at = next((i + 1 for i, c in enumerate(nb.cells)
-                           if c.metadata.get("nbgrader", {}).get("grade_id") == previous), len(nb.cells))
+                at = next(
+                    (
+                        i + 1
+                        for i, c in enumerate(nb.cells)
+                        if c.metadata.get("nbgrader", {}).get("grade_id") == previous
+                    ),
+                    len(nb.cells),
+                )
                 nb.cells.insert(at, restored)
                 present.add(grade_id)
             if grade_id:

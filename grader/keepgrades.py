@@ -50,7 +50,8 @@ class KeepManualGrades(SaveAutoGrades):
         digest = fingerprint(cell.source)
         with _store() as db:
             row = db.execute(
-                "SELECT digest FROM answer_print WHERE assignment=? AND notebook=? AND student=? AND grade_id=?", key
+                "SELECT digest FROM answer_print WHERE assignment=? AND notebook=? AND student=? AND grade_id=?",
+                key,
             ).fetchone()
             if finished and grade.needs_manual_grade and row and row[0] == digest:
                 grade.needs_manual_grade = False  # the trainer graded exactly this answer

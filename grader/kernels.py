@@ -64,8 +64,9 @@ class Zygote:
             except OSError:
                 pass
 
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
-                                     preexec_fn=before_exec)
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, preexec_fn=before_exec
+        )
         self._lock = threading.Lock()
         self.pid: int | None = None
 
@@ -170,12 +171,24 @@ class Prestarted:
             for path in (self.job, self.ipc, Path(self.connection_file)):
                 os.chown(path, *box.user, follow_symlinks=False)
         argv = ["-f", self.connection_file, "--HistoryManager.hist_file=:memory:"]
-        request = {"op": "spawn", "name": name, "argv": argv, "cwd": str(self.job), "env": box.kernel_env(self.job),
-                   "limits": box.limits, "cgroup_mounts": box.cgroup_mounts(), "output_limit": OUTPUT_LIMIT,
-                   "debug": camp_settings.load().engine_debug}
+        request = {
+            "op": "spawn",
+            "name": name,
+            "argv": argv,
+            "cwd": str(self.job),
+            "env": box.kernel_env(self.job),
+            "limits": box.limits,
+            "cgroup_mounts": box.cgroup_mounts(),
+            "output_limit": OUTPUT_LIMIT,
+            "debug": camp_settings.load().engine_debug,
+        }
         if box.strong and box.isolate_kernels:
-            request["isolate"] = {"scratch": str(zygote.scratch), "job": str(self.job), "ipc": str(self.ipc),
-                                  "hide": [CGROUP_MOUNT]}
+            request["isolate"] = {
+                "scratch": str(zygote.scratch),
+                "job": str(self.job),
+                "ipc": str(self.ipc),
+                "hide": [CGROUP_MOUNT],
+            }
         reply = zygote.request(**request)
         self.pid = reply["pid"]
         self.cgroups = reply.get("cgroups", False)
@@ -273,7 +286,9 @@ class ForkProvisioner(LocalProvisioner):
             if self.process is not None and self.process.poll() is None:
                 self.process.kill()
             if not camp_settings.load().engine_debug:  # debugging keeps the job folder (kernel-error.txt)
-                shutil.rmtree(self.kernel.job, ignore_errors=True)  # never reused: the next kernel gets new ones
+                shutil.rmtree(
+                    self.kernel.job, ignore_errors=True
+                )  # never reused: the next kernel gets new ones
             shutil.rmtree(self.kernel.ipc, ignore_errors=True)
             self.kernel = None
 
@@ -326,7 +341,9 @@ class ForkKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or str(uuid.uuid4())
-            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            self.provisioner = ForkProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
         self.cache_ports = False
         return await super()._async_pre_start_kernel(**kw)
 
@@ -360,8 +377,12 @@ class CampExecute(ShortPollMixin, _nbgrader_execute()):
     """
 
     notebook_timeout = Float(300, help="wall-clock seconds for the whole notebook").tag(config=True)
-    max_output_bytes = Integer(5_000_000, help="output kept per notebook; the rest is dropped").tag(config=True)
-    max_cell_output_bytes = Integer(1_000_000, help="output kept per cell; the rest is dropped").tag(config=True)
+    max_output_bytes = Integer(5_000_000, help="output kept per notebook; the rest is dropped").tag(
+        config=True
+    )
+    max_cell_output_bytes = Integer(1_000_000, help="output kept per cell; the rest is dropped").tag(
+        config=True
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs["kernel_manager_class"] = ForkKernelManager if ZYGOTE is not None else AsyncKernelManager
@@ -396,8 +417,11 @@ class CampExecute(ShortPollMixin, _nbgrader_execute()):
         if cell.cell_type != "code":
             return cell, resources
         if self._stopped is None and time.monotonic() - self._started > self.notebook_timeout:
-            self._stopped = _note("NotebookTimeLimit", "नोटबुक की समय-सीमा पूरी हुई; यह सेल नहीं चला",
-                                  "the notebook's time limit was reached; this cell did not run")
+            self._stopped = _note(
+                "NotebookTimeLimit",
+                "नोटबुक की समय-सीमा पूरी हुई; यह सेल नहीं चला",
+                "the notebook's time limit was reached; this cell did not run",
+            )
         if self._stopped is not None:
             cell.outputs = [self._stopped]
             return cell, resources
@@ -406,16 +430,34 @@ class CampExecute(ShortPollMixin, _nbgrader_execute()):
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            cell.outputs.append(_note("KernelDied", "कर्नेल बंद हो गया (शायद exit या मेमोरी/समय सीमा)",
-                                      "the kernel stopped (exit, or a memory/time limit)"))
+            cell.outputs.append(
+                _note(
+                    "KernelDied",
+                    "कर्नेल बंद हो गया (शायद exit या मेमोरी/समय सीमा)",
+                    "the kernel stopped (exit, or a memory/time limit)",
+                )
+            )
         except CellTimeoutError:
-            cell.outputs.append(_note("KernelUnresponsive", "कर्नेल ने जवाब देना बंद कर दिया (समय-सीमा)",
-                                      "the kernel stopped answering (time limit)"))
+            cell.outputs.append(
+                _note(
+                    "KernelUnresponsive",
+                    "कर्नेल ने जवाब देना बंद कर दिया (समय-सीमा)",
+                    "the kernel stopped answering (time limit)",
+                )
+            )
         except Exception as exc:  # the kernel is in a state we cannot trust: keep what ran, run no more
-            cell.outputs.append(_note("GradingError", "यह सेल चलाते समय गड़बड़ी हुई",
-                                      f"grading this cell failed ({type(exc).__name__})"))
-        self._stopped = _note("KernelDied", "कर्नेल बंद होने के बाद यह सेल नहीं चला",
-                              "this cell did not run because the kernel had stopped")
+            cell.outputs.append(
+                _note(
+                    "GradingError",
+                    "यह सेल चलाते समय गड़बड़ी हुई",
+                    f"grading this cell failed ({type(exc).__name__})",
+                )
+            )
+        self._stopped = _note(
+            "KernelDied",
+            "कर्नेल बंद होने के बाद यह सेल नहीं चला",
+            "this cell did not run because the kernel had stopped",
+        )
         return cell, resources
 
     def output(self, outs, msg, display_id, cell_index):
@@ -425,8 +467,10 @@ class CampExecute(ShortPollMixin, _nbgrader_execute()):
         if cell_index != self._cell:
             self._cell, self._cell_bytes, self._capped = cell_index, 0, False
         if ANSWER_MIME in content.get("data", {}) and size > MAX_ANSWER_RECORD:
-            content = {"data": {"text/plain": "[answer too long: not recorded / उत्तर बहुत लंबा: दर्ज नहीं हुआ]"},
-                       "metadata": {}}
+            content = {
+                "data": {"text/plain": "[answer too long: not recorded / उत्तर बहुत लंबा: दर्ज नहीं हुआ]"},
+                "metadata": {},
+            }
             msg = {**msg, "content": content}
             size = len(json.dumps(content, ensure_ascii=False))
         if msg.get("msg_type") == "error":
@@ -438,11 +482,22 @@ class CampExecute(ShortPollMixin, _nbgrader_execute()):
         if self._cell_bytes > self.max_cell_output_bytes or self._bytes > self.max_output_bytes:
             if not self._capped:  # a note on stdout: nbgrader would count stderr as a failed test
                 self._capped = True
-                outs.append(NotebookNode(output_type="stream", name="stdout",
-                                         text="[output limit reached; the rest was dropped / आउटपुट सीमा पूरी हुई]\n"))
+                outs.append(
+                    NotebookNode(
+                        output_type="stream",
+                        name="stdout",
+                        text="[output limit reached; the rest was dropped / आउटपुट सीमा पूरी हुई]\n",
+                    )
+                )
             if msg.get("msg_type") == "error":  # the cell still fails (its test scores zero), in a few bytes
-                outs.append(NotebookNode(output_type="error", ename=content.get("ename", "Error")[:100],
-                                         evalue="", traceback=[]))
+                outs.append(
+                    NotebookNode(
+                        output_type="error",
+                        ename=content.get("ename", "Error")[:100],
+                        evalue="",
+                        traceback=[],
+                    )
+                )
             return None
         return super().output(outs, msg, display_id, cell_index)
 

@@ -20,7 +20,9 @@ def lab_env() -> dict[str, str]:
     env = dict(os.environ)
     extra = str(paths.config_dir())
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [extra, env.get("JUPYTER_CONFIG_PATH")]))
-    env["JUPYTER_CONFIG_DIR"] = extra  # its custom/ folder (the Devanagari font) is what LabApp.custom_css serves
+    env["JUPYTER_CONFIG_DIR"] = (
+        extra  # its custom/ folder (the Devanagari font) is what LabApp.custom_css serves
+    )
     env["JUPYTERLAB_SETTINGS_DIR"] = str(paths.config_dir().parent / "lab-settings")
     env["CAMP_HOME"] = str(paths.home())
     env["CAMP_SOURCES"] = str(paths.SOURCE_ROOT)
@@ -53,7 +55,9 @@ def select_language(*, locale: str = LAB_LOCALE, force: bool = False) -> Path | 
     """
     settings = Path(lab_env()["JUPYTERLAB_SETTINGS_DIR"])
     target = settings / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
-    missing = locale not in ("en", "default") and not importlib.util.find_spec(f"jupyterlab_language_pack_{locale}")
+    missing = locale not in ("en", "default") and not importlib.util.find_spec(
+        f"jupyterlab_language_pack_{locale}"
+    )
     if (target.exists() and not force) or missing:
         return None
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,9 @@ def run_once(source: Path, home: Path) -> float:
     from camp.notebooks import ReliableClient
 
     nb = lessons.read_lesson(source)
-    client = ReliableClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(home)}})
+    client = ReliableClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(home)}}
+    )
     client.reset_execution_trackers()
     with client.setup_kernel():
         start = time.perf_counter()

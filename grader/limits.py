@@ -109,7 +109,11 @@ class Cgroups:
             (folder / "cgroup.subtree_control").write_text(enable)
             if owner is not None:
                 for path in [folder, *folder.iterdir(), folder / "z", *(folder / "z").iterdir()]:
-                    if path.is_dir() or path.name in ("cgroup.procs", "cgroup.threads", "cgroup.subtree_control"):
+                    if path.is_dir() or path.name in (
+                        "cgroup.procs",
+                        "cgroup.threads",
+                        "cgroup.subtree_control",
+                    ):
                         os.chown(path, owner, -1)
         except OSError:
             return None
@@ -123,12 +127,16 @@ class Cgroups:
 
     def describe(self) -> str:
         if not self.version:
-            return ("limits: RLIMIT only (no cgroups here: processes are capped per user, not per participant; "
-                    "run the grader as root or delegate a cgroup to get per-participant caps)")
+            return (
+                "limits: RLIMIT only (no cgroups here: processes are capped per user, not per participant; "
+                "run the grader as root or delegate a cgroup to get per-participant caps)"
+            )
         mem = KERNEL_LIMITS["memory"] // 1024**2
         cpu = " · CPU 1 core" if (self.version == 2 or "cpu" in self.worker) else ""
-        return (f"limits: cgroup v{self.version} per participant (processes {KERNEL_LIMITS['pids']} · "
-                f"memory {mem} MiB{cpu}) + RLIMIT")
+        return (
+            f"limits: cgroup v{self.version} per participant (processes {KERNEL_LIMITS['pids']} · "
+            f"memory {mem} MiB{cpu}) + RLIMIT"
+        )
 
     def remove(self) -> None:
         for folder in self.worker.values():
@@ -139,7 +147,9 @@ def _remove_tree(folder: Path) -> None:
     """rmdir a cgroup folder and its children (cgroup folders are removed with rmdir, children first)."""
     if not folder.exists():
         return
-    for child in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+    for child in sorted(
+        (p for p in folder.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True
+    ):
         _kill_and_rmdir(child)
     _kill_and_rmdir(folder)
 
@@ -177,8 +187,12 @@ def kernel_group(mounts: dict[str, str], name: str, limits: dict | None = None) 
         path.mkdir(exist_ok=True)
         writes = {}
         if controller == "unified":
-            writes = {"pids.max": str(limits["pids"]), "memory.max": str(limits["memory"]),
-                      "memory.swap.max": "0", "cpu.max": f"{int(100000 * limits['cpu'])} 100000"}
+            writes = {
+                "pids.max": str(limits["pids"]),
+                "memory.max": str(limits["memory"]),
+                "memory.swap.max": "0",
+                "cpu.max": f"{int(100000 * limits['cpu'])} 100000",
+            }
         elif controller == "pids":
             writes = {"pids.max": str(limits["pids"])}
         elif controller == "memory":

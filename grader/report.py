@@ -192,7 +192,12 @@ def load(*, now: dt.datetime | None = None, home: Path | None = None) -> Cohort:
 
 def _people(students: pd.DataFrame, people: dict[str, dict[str, str]]) -> pd.DataFrame:
     rows = {
-        pid: {"id": pid, "name": p.get("name", ""), "district": p.get("district", ""), "role": p.get("role", "")}
+        pid: {
+            "id": pid,
+            "name": p.get("name", ""),
+            "district": p.get("district", ""),
+            "role": p.get("role", ""),
+        }
         for pid, p in people.items()
     }
     for s in students.itertuples():
@@ -212,7 +217,9 @@ def _collected() -> set[tuple[str, str]]:
 
 
 def _status(people, assignments, subs, now) -> pd.DataFrame:
-    grid = pd.MultiIndex.from_product([people["id"], assignments["assignment"]], names=["student", "assignment"])
+    grid = pd.MultiIndex.from_product(
+        [people["id"], assignments["assignment"]], names=["student", "assignment"]
+    )
     frame = pd.DataFrame(index=grid).reset_index()
     frame = frame.merge(assignments, on="assignment", how="left")
     frame = frame.merge(subs, on=["student", "assignment"], how="left")
@@ -229,7 +236,9 @@ def _status(people, assignments, subs, now) -> pd.DataFrame:
     frame["timestamp"] = pd.to_datetime(frame["timestamp"])
     due = frame["duedate"] + pd.to_timedelta([_interval(e) for e in frame["extension"]])
     frame["late"] = frame["timestamp"].notna() & frame["duedate"].notna() & (frame["timestamp"] > due)
-    frame["overdue"] = (frame["status"] == NOT_SUBMITTED) & frame["duedate"].notna() & (frame["duedate"] < now)
+    frame["overdue"] = (
+        (frame["status"] == NOT_SUBMITTED) & frame["duedate"].notna() & (frame["duedate"] < now)
+    )
     keep = ["student", "assignment", "status", "score", "max_score", "percent", "timestamp", "duedate"]
     return frame[[*keep, "late", "overdue"]]
 
@@ -242,7 +251,9 @@ def _ai_pending() -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     with sqlite3.connect(store_path(), timeout=30) as db:
         try:
-            rows = db.execute("SELECT assignment, student, grade_id FROM proposal WHERE status = 'pending'").fetchall()
+            rows = db.execute(
+                "SELECT assignment, student, grade_id FROM proposal WHERE status = 'pending'"
+            ).fetchall()
         except sqlite3.OperationalError:  # a store with no table yet
             rows = []
     return pd.DataFrame(rows, columns=columns)
@@ -303,8 +314,16 @@ def behind(c: Cohort) -> pd.DataFrame:
     for p in c.people.itertuples():
         m, r = miss.get(p.id, []), redo.get(p.id, [])
         if m or r:
-            rows.append({"id": p.id, "name": p.name, "district": p.district, "role": p.role,
-                         "missing": m, "below_50": r})
+            rows.append(
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "district": p.district,
+                    "role": p.role,
+                    "missing": m,
+                    "below_50": r,
+                }
+            )
     out = pd.DataFrame(rows, columns=["id", "name", "district", "role", "missing", "below_50"])
     if len(out):
         out = out.assign(n=out["missing"].str.len() * 10 + out["below_50"].str.len())
@@ -313,7 +332,11 @@ def behind(c: Cohort) -> pd.DataFrame:
 
 
 def _shown(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (list, dict)) else str(value)
+    text = (
+        json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if isinstance(value, (list, dict))
+        else str(value)
+    )
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:59] + "…"
 
@@ -324,12 +347,17 @@ def hardest_items(c: Cohort, *, top: int = 10, answers: int = 3) -> pd.DataFrame
 
     it = c.items
     if it.empty:
-        return pd.DataFrame(columns=["assignment", "cell", "answered", "correct", "share_correct", "wrong_answers"])
+        return pd.DataFrame(
+            columns=["assignment", "cell", "answered", "correct", "share_correct", "wrong_answers"]
+        )
     it = it.assign(correct=it["score"] >= it["max_score"])
     out = it.groupby(["assignment", "cell"]).agg(answered=("student", "size"), correct=("correct", "sum"))
     out["share_correct"] = 100 * out["correct"] / out["answered"]
     out = out.reset_index().sort_values(["share_correct", "assignment", "cell"]).head(top)
-    wrong = it[~it["correct"] & it.set_index(["assignment", "cell"]).index.isin(out.set_index(["assignment", "cell"]).index)]
+    wrong = it[
+        ~it["correct"]
+        & it.set_index(["assignment", "cell"]).index.isin(out.set_index(["assignment", "cell"]).index)
+    ]
     cache: dict[tuple[str, str], dict] = {}
     counts: dict[tuple[str, str], Counter] = {}
     root = paths.course_root() / "submitted"
@@ -343,7 +371,8 @@ def hardest_items(c: Cohort, *, top: int = 10, answers: int = 3) -> pd.DataFrame
             "(no widget answer)" if value in (None, "", []) else _shown(value)
         ] += 1
     out["wrong_answers"] = [
-        counts.get((a, cell), Counter()).most_common(answers) for a, cell in zip(out["assignment"], out["cell"])
+        counts.get((a, cell), Counter()).most_common(answers)
+        for a, cell in zip(out["assignment"], out["cell"])
     ]
     return out.reset_index(drop=True)
 
@@ -361,7 +390,9 @@ def late_or_missing(c: Cohort) -> pd.DataFrame:
     s = c.status
     out = s[s["late"] | s["overdue"]].copy()
     out["what"] = ["late" if late else "missing" for late in out["late"]]
-    return out[["student", "assignment", "what", "timestamp", "duedate"]].sort_values(["assignment", "student"])
+    return out[["student", "assignment", "what", "timestamp", "duedate"]].sort_values(
+        ["assignment", "student"]
+    )
 
 
 def score_summary(c: Cohort) -> pd.DataFrame:
@@ -401,13 +432,19 @@ def charts(c: Cohort) -> dict[str, object]:
     figs = {}
     mod = completion_by_module(c)
     figs["completion_module"] = camp_charts.bar(
-        list(mod["assignment"]), list(mod["submitted_percent"]), horizontal=True,  # long names stay readable
-        title="जमा करने वाले (%) / Submitted (%) per module", xlabel="%",
+        list(mod["assignment"]),
+        list(mod["submitted_percent"]),
+        horizontal=True,  # long names stay readable
+        title="जमा करने वाले (%) / Submitted (%) per module",
+        xlabel="%",
     )
     dis = completion_by_district(c)
     figs["completion_district"] = camp_charts.bar(
-        list(dis["district"]), list(dis["submitted_percent"]), horizontal=True,
-        title="ज़िले के अनुसार जमा (%) / Submitted (%) per district", xlabel="%",
+        list(dis["district"]),
+        list(dis["submitted_percent"]),
+        horizontal=True,
+        title="ज़िले के अनुसार जमा (%) / Submitted (%) per district",
+        xlabel="%",
     )
     g = c.status[c.status["status"] == GRADED]
     fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -519,7 +556,10 @@ def html_report(c: Cohort, *, title: str = "Camp report / कैंप रिप
 
 
 def report(
-    *, district: str | None = None, role: str | None = None, modules: list[str] | None = None,
+    *,
+    district: str | None = None,
+    role: str | None = None,
+    modules: list[str] | None = None,
     html_file: Path | None = None,
 ) -> str:
     """`camp report`: the terminal text; with `html_file`, also the self-contained HTML page written there."""
@@ -563,21 +603,34 @@ def dashboard(cohort: Cohort | None = None):
 
     full = cohort or load()
     any_ = "— सभी / all —"
-    district = w.Dropdown(options=[any_, *sorted(d for d in full.people["district"].unique() if d)],
-                          description="ज़िला / District", style={"description_width": "initial"})
-    role = w.Dropdown(options=[any_, "worker", "leader"], description="भूमिका / Role",
-                      style={"description_width": "initial"})
-    modules = w.SelectMultiple(options=list(full.assignments["assignment"]), rows=4,
-                               description="मॉड्यूल / Modules", style={"description_width": "initial"})
+    district = w.Dropdown(
+        options=[any_, *sorted(d for d in full.people["district"].unique() if d)],
+        description="ज़िला / District",
+        style={"description_width": "initial"},
+    )
+    role = w.Dropdown(
+        options=[any_, "worker", "leader"], description="भूमिका / Role", style={"description_width": "initial"}
+    )
+    modules = w.SelectMultiple(
+        options=list(full.assignments["assignment"]),
+        rows=4,
+        description="मॉड्यूल / Modules",
+        style={"description_width": "initial"},
+    )
     refresh = w.Button(description="↻ फिर से पढ़ें / Reload", layout=w.Layout(width="auto"))
     head = w.HTML()
     tabs = w.Tab()
-    style = w.HTML("<style>.camp-report td,.camp-report th{border:1px solid #ccc;padding:2px 6px;"
-                   "font-size:12px}.camp-report{border-collapse:collapse}</style>")
+    style = w.HTML(
+        "<style>.camp-report td,.camp-report th{border:1px solid #ccc;padding:2px 6px;"
+        "font-size:12px}.camp-report{border-collapse:collapse}</style>"
+    )
 
     def draw(current: Cohort) -> None:
-        c = current.filter(district=None if district.value == any_ else district.value,
-                           role=None if role.value == any_ else role.value, modules=list(modules.value) or None)
+        c = current.filter(
+            district=None if district.value == any_ else district.value,
+            role=None if role.value == any_ else role.value,
+            modules=list(modules.value) or None,
+        )
         o = overview(c)
         head.value = "<b>" + " · ".join(f"{k.replace('_', ' ')}: {v}" for k, v in o.items()) + "</b>"
         figs = {key: png_base64(fig) for key, fig in charts(c).items()}
@@ -585,7 +638,11 @@ def dashboard(cohort: Cohort | None = None):
         for key, hi, en, view in SECTIONS:
             parts = []
             if key in figs:
-                parts.append(w.Image(value=base64.b64decode(figs[key]), format="png", layout=w.Layout(max_width="720px")))
+                parts.append(
+                    w.Image(
+                        value=base64.b64decode(figs[key]), format="png", layout=w.Layout(max_width="720px")
+                    )
+                )
             parts.append(w.HTML(_html_table(view(c))))
             pages.append(w.VBox(parts))
             titles.append(f"{hi} / {en.split(' (')[0]}")
@@ -639,8 +696,15 @@ def _all_certificates(certificates, out: Path) -> None:
     names = list(c.assignments["assignment"])
     jobs = []
     for person in c.people.to_dict("records"):
-        record = {"id": person["id"], "name": person["name"], "role": person["role"],
-                  "district": person["district"], "modules": names, "percent": 75.0, "date": "2026-12-10"}
+        record = {
+            "id": person["id"],
+            "name": person["name"],
+            "role": person["role"],
+            "district": person["district"],
+            "modules": names,
+            "percent": 75.0,
+            "date": "2026-12-10",
+        }
         jobs.append((person, record, certificates.code_for(record), str(out / f"{person['id']}.pdf")))
     certificates.render_all(jobs)
 
@@ -674,9 +738,12 @@ def bench(*, participants: int = 500, assignments: int = 11, out=print) -> dict[
             try:
                 from grader import certificates
 
-                steps["camp certificates (all qualifying)"] = lambda: certificates.issue(out=Path(tmp) / "certs")
+                steps["camp certificates (all qualifying)"] = lambda: certificates.issue(
+                    out=Path(tmp) / "certs"
+                )
                 steps[f"{participants} certificate PDFs (one per participant)"] = lambda: _all_certificates(
-                    certificates, Path(tmp) / "all-certs")
+                    certificates, Path(tmp) / "all-certs"
+                )
             except ImportError:
                 pass
             for name, step in steps.items():
@@ -689,10 +756,19 @@ def bench(*, participants: int = 500, assignments: int = 11, out=print) -> dict[
                 if len(runs) > 1:
                     times[name + " (best of 3)"] = min(runs)
                 if hasattr(result, "issued"):
-                    out(f"certificates: {len(result.issued)} issued, {len(result.not_qualified)} not qualified")
-            cmd = [sys.executable, "-m", "nbgrader", "export", f"--CourseDirectory.root={paths.course_root()}",
-                   f"--CourseDirectory.db_url={paths.db_url()}", f"--CourseDirectory.course_id={paths.COURSE_ID}",
-                   f"--CsvExportPlugin.to={Path(tmp) / 'nbgrader.csv'}"]
+                    out(
+                        f"certificates: {len(result.issued)} issued, {len(result.not_qualified)} not qualified"
+                    )
+            cmd = [
+                sys.executable,
+                "-m",
+                "nbgrader",
+                "export",
+                f"--CourseDirectory.root={paths.course_root()}",
+                f"--CourseDirectory.db_url={paths.db_url()}",
+                f"--CourseDirectory.course_id={paths.COURSE_ID}",
+                f"--CsvExportPlugin.to={Path(tmp) / 'nbgrader.csv'}",
+            ]
             start = time.perf_counter()
             done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
             times["nbgrader export (its own CSV, same gradebook)"] = time.perf_counter() - start
@@ -703,8 +779,10 @@ def bench(*, participants: int = 500, assignments: int = 11, out=print) -> dict[
                 os.environ.pop("CAMP_HOME", None)
             else:
                 os.environ["CAMP_HOME"] = old
-    out(f"gradebook: {participants} participants × {assignments} assignments; "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    out(
+        f"gradebook: {participants} participants × {assignments} assignments; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     for name, seconds in times.items():
         out(f"  {name:<52} {seconds:6.2f} s")
     return times

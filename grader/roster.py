@@ -43,8 +43,8 @@ def load() -> dict[str, dict[str, str]]:
 def split_name(name: str) -> tuple[str, str]:
     """(first, last) for nbgrader, whose Formgrader shows "last, first": the last word is the last name.
 
-        >>> split_name("रेखा देवी शर्मा"), split_name("Asha")
-        (('रेखा देवी', 'शर्मा'), ('', 'Asha'))
+    >>> split_name("रेखा देवी शर्मा"), split_name("Asha")
+    (('रेखा देवी', 'शर्मा'), ('', 'Asha'))
     """
     words = name.split()
     return (" ".join(words[:-1]), words[-1]) if words else ("", "")
@@ -104,8 +104,10 @@ def import_roster(*, file: Path) -> ImportReport:
             row["role"] = ROLES.get(row["role"].lower(), row["role"]) if row["role"] else ""
             problem = _row_problem(row)
             if not problem and row["id"] in first_line:
-                problem = (f"id '{row['id']}' already on line {first_line[row['id']]}; this row is not imported "
-                           f"/ यह आईडी पंक्ति {first_line[row['id']]} में पहले से है, यह पंक्ति नहीं ली गई")
+                problem = (
+                    f"id '{row['id']}' already on line {first_line[row['id']]}; this row is not imported "
+                    f"/ यह आईडी पंक्ति {first_line[row['id']]} में पहले से है, यह पंक्ति नहीं ली गई"
+                )
             if problem:
                 report.errors.append(f"{file.name} line {line}: {problem}")
                 continue

@@ -95,8 +95,22 @@ def bwrap_works() -> bool:
         return False
     try:
         box = Sandbox(strong=True)
-        probe = [exe, "--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY), "--ro-bind", "/", "/",
-                 "--proc", "/proc", "--dev", "/dev", "true"]
+        probe = [
+            exe,
+            "--unshare-all",
+            "--uid",
+            str(NOBODY),
+            "--gid",
+            str(NOBODY),
+            "--ro-bind",
+            "/",
+            "/",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "true",
+        ]
         return subprocess.run(box.launch(probe, paths=[]), capture_output=True, timeout=20).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -118,8 +132,13 @@ def readonly_paths() -> set[Path]:
     import importlib.util
 
     zygote = {Path(importlib.util.find_spec(name).origin).resolve() for name in ZYGOTE_MODULES}
-    return {Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(sys.prefix).resolve(), _package_dir("camp"),
-            *zygote}
+    return {
+        Path(sys.base_prefix).resolve(),
+        Path(sys.prefix),
+        Path(sys.prefix).resolve(),
+        _package_dir("camp"),
+        *zygote,
+    }
 
 
 @dataclass
@@ -127,7 +146,9 @@ class Sandbox:
     strong: bool
     limits: dict = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     cgroups: Cgroups = field(default_factory=Cgroups)
-    isolate_kernels: bool = True  # one namespace per kernel (strong mode); off only in the tests that show why
+    isolate_kernels: bool = (
+        True  # one namespace per kernel (strong mode); off only in the tests that show why
+    )
 
     @classmethod
     def detect(cls) -> Sandbox:
@@ -147,7 +168,8 @@ class Sandbox:
         if not self.strong and os.geteuid() == 0:
             raise RuntimeError(
                 "refusing to grade as root without bubblewrap: participant code would run as root. Install "
-                "bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or run the grader as a normal user.")
+                "bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or run the grader as a normal user."
+            )
         if self.strong and self.isolate_kernels:
             from camp.lang import CampError
             from camp.paths import SOURCE_ROOT
@@ -158,16 +180,21 @@ class Sandbox:
                         f"{where} /tmp में है, पर हर प्रतिभागी का kernel अपना नया, ख़ाली /tmp पाता है; कोर्स को /tmp के "
                         "बाहर clone करके `make setup` चलाएँ।",
                         f"{what} is under /tmp ({where}), but each participant's kernel gets a fresh, empty /tmp: "
-                        "clone the course outside /tmp and run `make setup` there.")
+                        "clone the course outside /tmp and run `make setup` there.",
+                    )
 
     def describe(self) -> str:
         if self.strong:
             who = " as an unprivileged user" if self.user else ""
-            return (f"sandbox: bubblewrap (no network, own files only, one namespace per participant{who}, "
-                    "limits on memory/processes/CPU/files)")
-        return ("WARNING: sandbox is WEAK — bubblewrap is not available, so participant code can read files and "
-                "use the network as the trainer's user (limits on memory/processes/CPU still apply). "
-                "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap).")
+            return (
+                f"sandbox: bubblewrap (no network, own files only, one namespace per participant{who}, "
+                "limits on memory/processes/CPU/files)"
+            )
+        return (
+            "WARNING: sandbox is WEAK — bubblewrap is not available, so participant code can read files and "
+            "use the network as the trainer's user (limits on memory/processes/CPU still apply). "
+            "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)."
+        )
 
     def env(self, scratch: Path) -> dict[str, str]:
         """The zygote's environment: nothing of the trainer's (no keys, tokens or settings)."""
@@ -207,8 +234,10 @@ class Sandbox:
             return argv
         stage = "/tmp"  # in the launcher's private mount namespace only; bwrap gives the sandbox its own /tmp
         staged = {path: f"{stage}/{n}" for n, path in enumerate(paths)}
-        argv = [staged.get(a, a) if i > 0 and argv[i - 1] in ("--ro-bind", "--bind") else a
-                for i, a in enumerate(argv)]
+        argv = [
+            staged.get(a, a) if i > 0 and argv[i - 1] in ("--ro-bind", "--bind") else a
+            for i, a in enumerate(argv)
+        ]
         spec = {"paths": paths, "stage": stage, "uid": user[0], "gid": user[1], "argv": argv}
         return [sys.executable, "-I", "-S", "-c", _LAUNCHER, json.dumps(spec)]
 
@@ -222,9 +251,24 @@ class Sandbox:
         if not self.strong:
             self.check_allowed()
             return cmd
-        args = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
-                "--uid", str(NOBODY), "--gid", str(NOBODY),
-                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", "/etc"]
+        args = [
+            shutil.which("bwrap") or "bwrap",
+            "--unshare-all",
+            "--die-with-parent",
+            "--new-session",
+            "--uid",
+            str(NOBODY),
+            "--gid",
+            str(NOBODY),
+            "--dev",
+            "/dev",
+            "--proc",
+            "/proc",
+            "--tmpfs",
+            "/tmp",
+            "--dir",
+            "/etc",
+        ]
         for path in ("/usr", "/bin", "/lib", "/lib64", "/sbin"):
             if os.path.exists(path):
                 args += ["--ro-bind", path, path]

@@ -77,13 +77,57 @@ _SVG_PAINT = {
 _SVG = nh3.Cleaner(
     tags=_SVG_TAGS,
     clean_content_tags={"script", "style", "foreignObject", "metadata"},
-    attributes={"*": _SVG_PAINT | {
-        "id", "transform", "d", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "dx", "dy", "fx",
-        "fy", "width", "height", "viewBox", "points", "offset", "gradientUnits", "gradientTransform",
-        "spreadMethod", "clipPathUnits", "preserveAspectRatio", "version", "xmlns", "xmlns:xlink", "href",
-        "xlink:href", "style", "markerWidth", "markerHeight", "markerUnits", "refX", "refY", "orient",
-        "patternUnits", "patternContentUnits", "patternTransform", "maskUnits", "textLength", "lengthAdjust",
-    }},  # fmt: skip
+    attributes={
+        "*": _SVG_PAINT
+        | {
+            "id",
+            "transform",
+            "d",
+            "x",
+            "y",
+            "x1",
+            "y1",
+            "x2",
+            "y2",
+            "cx",
+            "cy",
+            "r",
+            "rx",
+            "ry",
+            "dx",
+            "dy",
+            "fx",
+            "fy",
+            "width",
+            "height",
+            "viewBox",
+            "points",
+            "offset",
+            "gradientUnits",
+            "gradientTransform",
+            "spreadMethod",
+            "clipPathUnits",
+            "preserveAspectRatio",
+            "version",
+            "xmlns",
+            "xmlns:xlink",
+            "href",
+            "xlink:href",
+            "style",
+            "markerWidth",
+            "markerHeight",
+            "markerUnits",
+            "refX",
+            "refY",
+            "orient",
+            "patternUnits",
+            "patternContentUnits",
+            "patternTransform",
+            "maskUnits",
+            "textLength",
+            "lengthAdjust",
+        }
+    },  # fmt: skip
     filter_style_properties=_SVG_PAINT,
     url_schemes={"data"},
     link_rel=None,
@@ -163,7 +207,9 @@ def clean_markdown(source: str, attachments: dict | None = None) -> str:
         return source
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-    renderer = IPythonRenderer(escape=False, attachments=_Attachments(attachments or {}), exclude_anchor_links=True)
+    renderer = IPythonRenderer(
+        escape=False, attachments=_Attachments(attachments or {}), exclude_anchor_links=True
+    )
     try:
         rendered = MarkdownWithMath(renderer=renderer).render(source)
     except Exception:  # markdown the renderer cannot read is shown as text
@@ -192,7 +238,9 @@ def _is_base64(value: Any) -> bool:
 def _clean_attachments(attachments: dict) -> dict:
     kept = {}
     for name, bundle in attachments.items():
-        images = {m: v for m, v in (bundle or {}).items() if m in ("image/png", "image/jpeg") and _is_base64(v)}
+        images = {
+            m: v for m, v in (bundle or {}).items() if m in ("image/png", "image/jpeg") and _is_base64(v)
+        }
         if images and re.fullmatch(r"[\w .()-]+", str(name)):
             kept[name] = images
     return kept
@@ -298,7 +346,9 @@ _FILE = re.compile(r"formgrader/submissions/(?!components/)[^/]+/.+")
 _CONTENT_START = re.compile(rb"""<div\b[^>]*\sid=["']?notebook["'\s>]""")
 _INLINE_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _INLINE_HANDLER = re.compile(rb"""\son[a-z]+\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-FILE_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+FILE_POLICY = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
 
 
 def _sha256(data: bytes) -> str:
@@ -314,9 +364,13 @@ def page_policy(page: bytes, *, host: str, base_url: str) -> str:
     start = _CONTENT_START.search(page)
     header = page[: start.start()] if start else b""
     allowed = [f"{host}{base_url}formgrader/static/"]
-    allowed += sorted({_sha256(body) for attrs, body in _INLINE_SCRIPT.findall(header) if b"src=" not in attrs})
-    handlers = {_sha256(html.unescape((a or b).decode("utf-8")).encode("utf-8"))
-                for a, b in _INLINE_HANDLER.findall(header)}
+    allowed += sorted(
+        {_sha256(body) for attrs, body in _INLINE_SCRIPT.findall(header) if b"src=" not in attrs}
+    )
+    handlers = {
+        _sha256(html.unescape((a or b).decode("utf-8")).encode("utf-8"))
+        for a, b in _INLINE_HANDLER.findall(header)
+    }
     if handlers:
         allowed += ["'unsafe-hashes'", *sorted(handlers)]
     return "; ".join([
@@ -336,7 +390,7 @@ class SubmissionCSP:
     """A tornado output transform: the CSP header on the Formgrader's submission pages and files."""
 
     def __init__(self, request: Any, *, base_url: str = "/"):
-        path = request.path[len(base_url):] if request.path.startswith(base_url) else ""
+        path = request.path[len(base_url) :] if request.path.startswith(base_url) else ""
         self.kind = "page" if _PAGE.fullmatch(path) else "file" if _FILE.fullmatch(path) else None
         self.host, self.base_url = request.host, base_url
 

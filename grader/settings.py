@@ -70,43 +70,117 @@ class Setting:
         try:
             return self.parse(text)
         except ValueError:
-            wanted = (("शून्य से बड़ी पूरी संख्या", "a whole number above zero") if self.parse is _seconds
-                      else ("पूरी संख्या (0 या ज़्यादा)", "a whole number (0 or more)"))
+            wanted = (
+                ("शून्य से बड़ी पूरी संख्या", "a whole number above zero")
+                if self.parse is _seconds
+                else ("पूरी संख्या (0 या ज़्यादा)", "a whole number (0 or more)")
+            )
             raise _invalid(self, raw, source, wanted) from None
 
 
 def _invalid(setting: Setting, raw: Any, source: str, wanted: tuple[str, str]) -> CampError:
-    return CampError(f"{setting.env} ({source}) का मान {raw!r} गलत है: {wanted[0]} चाहिए",
-                     f"{setting.env} ({source}) is {raw!r}: it must be {wanted[1]}")
+    return CampError(
+        f"{setting.env} ({source}) का मान {raw!r} गलत है: {wanted[0]} चाहिए",
+        f"{setting.env} ({source}) is {raw!r}: it must be {wanted[1]}",
+    )
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("home", "CAMP_HOME", lambda: paths.default_home(), "the camp's state folder (course, exchange, "
-            "gradebook, work); read by camp.paths", Path, in_file=False),
-    Setting("sources", "CAMP_SOURCES", lambda: paths.DEFAULT_SOURCES, "the checkout holding modules/ and "
-            "assignments/; read by camp.paths", Path, in_file=False),
-    Setting("db_url", "CAMP_DB_URL", lambda: paths.default_db_url(), "the gradebook database URL (PostgreSQL "
-            "when several trainers grade at once); read by camp.paths", secret=True),
-    Setting("sandbox", "CAMP_SANDBOX", "auto", "the grading sandbox: auto (bubblewrap when it works), bwrap "
-            "(required), off (limits only, never as root)", choices=("auto", "bwrap", "off")),
-    Setting("grader_user", "CAMP_GRADER_USER", "nobody", "the unprivileged user participant code runs as "
-            "when the grader is root"),
-    Setting("cgroups", "CAMP_CGROUPS", "auto", "a cgroup per kernel where the machine allows it (auto) or "
-            "never (off)", choices=("auto", "off")),
-    Setting("cell_timeout", "CAMP_CELL_TIMEOUT", 60, "seconds a cell may run while `camp autograde` grades "
-            "(--cell-timeout)", _seconds),
-    Setting("notebook_timeout", "CAMP_NOTEBOOK_TIMEOUT", 300, "seconds a whole notebook may run while "
-            "`camp autograde` grades (--notebook-timeout)", _seconds),
-    Setting("workers", "CAMP_WORKERS", 0, "parallel graders for `camp autograde` and `camp evening` "
-            "(--workers; 0: CPU cores + 1)", _count),
-    Setting("nbgrader_timeout", "CAMP_NBGRADER_TIMEOUT", 120, "seconds a cell may run when nbgrader itself "
-            "executes a notebook (nbgrader autograde/validate, the Formgrader)", _seconds),
-    Setting("feedback_examples", "CAMP_FEEDBACK_EXAMPLES", False, "feedback also returns each rubric's example "
-            "answer (`camp feedback --with-examples`)", _flag),
-    Setting("engine_debug", "CAMP_ENGINE_DEBUG", False, "keep each kernel's job folder and print worker "
-            "tracebacks (debugging the engine)", _flag),
-    Setting("unsafe_test_switches", "CAMP_UNSAFE_TEST_SWITCHES", frozenset(), "defences switched off, for the "
-            "tests that show each matters (show-tests, shared-kernels); never set this for grading", _switches),
+    Setting(
+        "home",
+        "CAMP_HOME",
+        lambda: paths.default_home(),
+        "the camp's state folder (course, exchange, gradebook, work); read by camp.paths",
+        Path,
+        in_file=False,
+    ),
+    Setting(
+        "sources",
+        "CAMP_SOURCES",
+        lambda: paths.DEFAULT_SOURCES,
+        "the checkout holding modules/ and assignments/; read by camp.paths",
+        Path,
+        in_file=False,
+    ),
+    Setting(
+        "db_url",
+        "CAMP_DB_URL",
+        lambda: paths.default_db_url(),
+        "the gradebook database URL (PostgreSQL when several trainers grade at once); read by camp.paths",
+        secret=True,
+    ),
+    Setting(
+        "sandbox",
+        "CAMP_SANDBOX",
+        "auto",
+        "the grading sandbox: auto (bubblewrap when it works), bwrap "
+        "(required), off (limits only, never as root)",
+        choices=("auto", "bwrap", "off"),
+    ),
+    Setting(
+        "grader_user",
+        "CAMP_GRADER_USER",
+        "nobody",
+        "the unprivileged user participant code runs as when the grader is root",
+    ),
+    Setting(
+        "cgroups",
+        "CAMP_CGROUPS",
+        "auto",
+        "a cgroup per kernel where the machine allows it (auto) or never (off)",
+        choices=("auto", "off"),
+    ),
+    Setting(
+        "cell_timeout",
+        "CAMP_CELL_TIMEOUT",
+        60,
+        "seconds a cell may run while `camp autograde` grades (--cell-timeout)",
+        _seconds,
+    ),
+    Setting(
+        "notebook_timeout",
+        "CAMP_NOTEBOOK_TIMEOUT",
+        300,
+        "seconds a whole notebook may run while `camp autograde` grades (--notebook-timeout)",
+        _seconds,
+    ),
+    Setting(
+        "workers",
+        "CAMP_WORKERS",
+        0,
+        "parallel graders for `camp autograde` and `camp evening` (--workers; 0: CPU cores + 1)",
+        _count,
+    ),
+    Setting(
+        "nbgrader_timeout",
+        "CAMP_NBGRADER_TIMEOUT",
+        120,
+        "seconds a cell may run when nbgrader itself "
+        "executes a notebook (nbgrader autograde/validate, the Formgrader)",
+        _seconds,
+    ),
+    Setting(
+        "feedback_examples",
+        "CAMP_FEEDBACK_EXAMPLES",
+        False,
+        "feedback also returns each rubric's example answer (`camp feedback --with-examples`)",
+        _flag,
+    ),
+    Setting(
+        "engine_debug",
+        "CAMP_ENGINE_DEBUG",
+        False,
+        "keep each kernel's job folder and print worker tracebacks (debugging the engine)",
+        _flag,
+    ),
+    Setting(
+        "unsafe_test_switches",
+        "CAMP_UNSAFE_TEST_SWITCHES",
+        frozenset(),
+        "defences switched off, for the "
+        "tests that show each matters (show-tests, shared-kernels); never set this for grading",
+        _switches,
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -124,7 +198,7 @@ class Settings:
             raise AttributeError(name) from None
 
     def source(self, name: str) -> str:
-        """"default", "environment" or "file"."""
+        """ "default", "environment" or "file"."""
         return self._sources[name]
 
     def rows(self) -> list[tuple[Setting, Any, str]]:
@@ -145,13 +219,16 @@ def read_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise CampError(f"सेटिंग फ़ाइल {path} पढ़ी नहीं जा सकी: {exc}",
-                        f"cannot read the settings file {path}: {exc}") from None
+        raise CampError(
+            f"सेटिंग फ़ाइल {path} पढ़ी नहीं जा सकी: {exc}", f"cannot read the settings file {path}: {exc}"
+        ) from None
     allowed = {s.env for s in SETTINGS if s.in_file}
     if not isinstance(data, dict) or set(data) - allowed:
         unknown = ", ".join(sorted(set(data) - allowed)) if isinstance(data, dict) else "not a JSON object"
-        raise CampError(f"सेटिंग फ़ाइल {path} में अनजान नाम: {unknown}",
-                        f"the settings file {path} has unknown names: {unknown} (known: {', '.join(sorted(allowed))})")
+        raise CampError(
+            f"सेटिंग फ़ाइल {path} में अनजान नाम: {unknown}",
+            f"the settings file {path} has unknown names: {unknown} (known: {', '.join(sorted(allowed))})",
+        )
     return data
 
 

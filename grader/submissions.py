@@ -90,8 +90,13 @@ def failure_reason(result: dict) -> str:
     """One line saying why nbgrader failed: the underlying exception, not its generic "see above" message."""
     text = (result.get("log") or "") + "\n" + (result.get("error") or "")
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    causes = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit)\b.*:", line)
-              and "NbGraderException" not in line and "Please see the" not in line]
+    causes = [
+        line
+        for line in lines
+        if re.match(r"^[\w.]*(Error|Exception|Exit)\b.*:", line)
+        and "NbGraderException" not in line
+        and "Please see the" not in line
+    ]
     if causes:
         return causes[-1][:200]
     return lines[-1][:200] if lines else "unknown error"

@@ -36,12 +36,37 @@ MAX_RECORD = 64_000  # bytes of JSON an answer record may carry (a long post is 
 #: Outputs the engine puts in a cell that could not run (kept as the reason of a failed verdict).
 STOPPED = {"NotebookTimeLimit", "KernelDied", "KernelUnresponsive", "GradingError"}
 #: What a hidden check may use besides `check` and `got`.
-SAFE_BUILTINS = {name: getattr(builtins, name) for name in
-                 ("isinstance", "str", "int", "float", "list", "len", "sorted", "round", "abs", "set", "bool",
-                  "dict", "tuple", "min", "max", "sum", "any", "all", "True", "False", "None")}
+SAFE_BUILTINS = {
+    name: getattr(builtins, name)
+    for name in (
+        "isinstance",
+        "str",
+        "int",
+        "float",
+        "list",
+        "len",
+        "sorted",
+        "round",
+        "abs",
+        "set",
+        "bool",
+        "dict",
+        "tuple",
+        "min",
+        "max",
+        "sum",
+        "any",
+        "all",
+        "True",
+        "False",
+        "None",
+    )
+}
 
-NOT_ANSWERED = ("अभी उत्तर नहीं दिया गया — विजेट में उत्तर चुनें और फिर से जमा करें",
-                "Not answered yet — choose your answer in the widget and submit again")
+NOT_ANSWERED = (
+    "अभी उत्तर नहीं दिया गया — विजेट में उत्तर चुनें और फिर से जमा करें",
+    "Not answered yet — choose your answer in the widget and submit again",
+)
 
 
 def is_test_cell(cell) -> bool:
@@ -70,8 +95,11 @@ def answer_record(cell) -> tuple[bool, Any]:
     A record that is not small, plain JSON data counts as no answer.
     """
     for out in cell.get("outputs", []):
-        data = out.get("data", {}).get(check.ANSWER_MIME) if out.get("output_type") in (
-            "display_data", "execute_result") else None
+        data = (
+            out.get("data", {}).get(check.ANSWER_MIME)
+            if out.get("output_type") in ("display_data", "execute_result")
+            else None
+        )
         if data is None:
             continue
         try:
@@ -88,8 +116,10 @@ def judge(code: str, qid: str, got: Any) -> tuple[bool, str, str]:
     """Run a hidden check on `got` in this process: (passed, Hindi line, English line)."""
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the check's own ✅ line is for notebooks
-            exec(compile(code, f"<hidden test {qid}>", "exec"),
-                 {"__builtins__": SAFE_BUILTINS, "check": check, "got": got})
+            exec(
+                compile(code, f"<hidden test {qid}>", "exec"),
+                {"__builtins__": SAFE_BUILTINS, "check": check, "got": got},
+            )
     except check.WrongAnswer as exc:
         hi, en = getattr(exc, "hi", None), getattr(exc, "en", None)
         if hi is None:  # a message made outside check._fail: its two lines, prefixes removed
@@ -97,8 +127,11 @@ def judge(code: str, qid: str, got: Any) -> tuple[bool, str, str]:
             hi, en = (lines + ["", ""])[:2]
         return False, hi, en
     except Exception as exc:  # a check that cannot run here: scored 0, and the trainer is told (review)
-        return False, "इस प्रश्न की जाँच नहीं हो सकी; ट्रेनर देखेंगे", \
-            f"this question could not be checked ({type(exc).__name__}); the trainer will look at it"
+        return (
+            False,
+            "इस प्रश्न की जाँच नहीं हो सकी; ट्रेनर देखेंगे",
+            f"this question could not be checked ({type(exc).__name__}); the trainer will look at it",
+        )
     return True, "सही", "correct"
 
 
@@ -106,9 +139,15 @@ def verdict_output(number: int | None, passed: bool, hi: str, en: str) -> Notebo
     label_hi = f"प्रश्न {number}" if number else "प्रश्न"
     label_en = f"Question {number}" if number else "Question"
     if passed:
-        return NotebookNode(output_type="stream", name="stdout", text=f"✅ {label_hi}: {hi} / {label_en}: {en}\n")
-    return NotebookNode(output_type="error", ename="WrongAnswer", evalue=f"{label_hi}: {hi} / {label_en}: {en}",
-                        traceback=[f"❌ {label_hi}: {hi}", f"❌ {label_en}: {en}"])
+        return NotebookNode(
+            output_type="stream", name="stdout", text=f"✅ {label_hi}: {hi} / {label_en}: {en}\n"
+        )
+    return NotebookNode(
+        output_type="error",
+        ename="WrongAnswer",
+        evalue=f"{label_hi}: {hi} / {label_en}: {en}",
+        traceback=[f"❌ {label_hi}: {hi}", f"❌ {label_en}: {en}"],
+    )
 
 
 class HideTests(NbGraderPreprocessor):
@@ -141,8 +180,14 @@ class JudgeAnswers(NbGraderPreprocessor):
             grade_id = cell.metadata["nbgrader"].get("grade_id", "")
             qid = grade_id[: -len("_test")] if grade_id.endswith("_test") else grade_id
             found, got = answer_record(cell)
-            stopped = next((o for o in cell.get("outputs", [])
-                            if o.get("output_type") == "error" and o.get("ename") in STOPPED), None)
+            stopped = next(
+                (
+                    o
+                    for o in cell.get("outputs", [])
+                    if o.get("output_type") == "error" and o.get("ename") in STOPPED
+                ),
+                None,
+            )
             answered = found and got not in (None, "", [])
             if stopped is not None:
                 passed, hi, en = False, *_split(stopped.get("evalue", ""))
@@ -155,8 +200,14 @@ class JudgeAnswers(NbGraderPreprocessor):
             number = question_number(qid)
             cell.outputs = [verdict_output(number, passed, hi, en)]
             camp_meta = dict(cell.metadata.get("camp", {}))
-            camp_meta["verdict"] = {"qid": qid, "number": number, "passed": passed, "answered": bool(answered),
-                                    "hi": hi, "en": en}
+            camp_meta["verdict"] = {
+                "qid": qid,
+                "number": number,
+                "passed": passed,
+                "answered": bool(answered),
+                "hi": hi,
+                "en": en,
+            }
             cell.metadata["camp"] = camp_meta
         return nb, resources
 

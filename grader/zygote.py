@@ -23,20 +23,45 @@ import sys
 
 from grader.limits import kernel_group, release
 
-WARM = ["numpy", "pandas", "matplotlib", "matplotlib.pyplot", "ipywidgets", "camp.answers", "camp.check",
-        "camp.charts", "camp.data", "camp.quiz",
-        # what IPKernelApp.initialize imports on its own (the debugger alone pulls in debugpy): imported once
-        # here instead of in every kernel (0.15 s of CPU a kernel on the 2-core machine)
-        "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger", "IPython.core.oinspect",
-        "IPython.extensions", "IPython.extensions.storemagic", "IPython.utils.wildcard", "sqlite3", "pdb", "pydoc", "faulthandler",
-        "tornado.gen", "tornado.locks", "tornado.queues", "encodings.idna", "email.parser"]
+WARM = [
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "ipywidgets",
+    "camp.answers",
+    "camp.check",
+    "camp.charts",
+    "camp.data",
+    "camp.quiz",
+    # what IPKernelApp.initialize imports on its own (the debugger alone pulls in debugpy): imported once
+    # here instead of in every kernel (0.15 s of CPU a kernel on the 2-core machine)
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.extensions",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "sqlite3",
+    "pdb",
+    "pydoc",
+    "faulthandler",
+    "tornado.gen",
+    "tornado.locks",
+    "tornado.queues",
+    "encodings.idna",
+    "email.parser",
+]
 _status: dict[int, int] = {}
 _groups: dict[int, list[str]] = {}  # kernel pid -> its cgroup folders (removed when it has been reaped)
 
 
 def _warm_up() -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's note on frozen modules, at import
+    os.environ.setdefault(
+        "PYDEVD_DISABLE_FILE_VALIDATION", "1"
+    )  # debugpy's note on frozen modules, at import
     import ipykernel.ipkernel  # noqa: F401  (the kernel itself, IPython, zmq, tornado)
     import ipykernel.kernelapp  # noqa: F401
 
@@ -114,8 +139,16 @@ def _check(result: int, what: str) -> None:
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    _check(_libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(), flags,
-                       data and data.encode()), f"mount {target}")
+    _check(
+        _libc.mount(
+            source and source.encode(),
+            target.encode(),
+            fstype and fstype.encode(),
+            flags,
+            data and data.encode(),
+        ),
+        f"mount {target}",
+    )
 
 
 def _drop_capabilities() -> None:
@@ -128,8 +161,11 @@ def _drop_capabilities() -> None:
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
     class Data(ctypes.Structure):
-        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                    ("inheritable", ctypes.c_uint32)]
+        _fields_ = [
+            ("effective", ctypes.c_uint32),
+            ("permitted", ctypes.c_uint32),
+            ("inheritable", ctypes.c_uint32),
+        ]
 
     header, data = Header(0x20080522, 0), (Data * 2)()
     _check(_libc.capset(ctypes.byref(header), ctypes.byref(data)), "capset")
@@ -167,7 +203,9 @@ def _isolate(spec: dict) -> None:
         os.close(fd)
     for hidden in spec.get("hide", []):
         if os.path.isdir(hidden):
-            _mount("camp-hidden", hidden, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"mode=755,size=4k,{owner}")
+            _mount(
+                "camp-hidden", hidden, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"mode=755,size=4k,{owner}"
+            )
     child = os.fork()
     if child:
         _supervise(child)
@@ -335,16 +373,20 @@ def serve() -> None:
         if op == "spawn":
             if request.get("cgroup_mounts"):
                 try:
-                    request["cgroups"] = kernel_group(request["cgroup_mounts"], request["name"],
-                                                      request.get("cgroup_limits"))
+                    request["cgroups"] = kernel_group(
+                        request["cgroup_mounts"], request["name"], request.get("cgroup_limits")
+                    )
                 except OSError:
                     request["cgroups"] = []
             pid = os.fork()
             if pid == 0:
                 _child(request)
             _groups[pid] = request.get("cgroups", [])
-            reply = {"pid": pid, "cgroups": bool(request.get("cgroups")),
-                     "unset": unsettable_limits(request.get("limits", {}))}
+            reply = {
+                "pid": pid,
+                "cgroups": bool(request.get("cgroups")),
+                "unset": unsettable_limits(request.get("limits", {})),
+            }
         elif op == "poll":
             _reap()
             pid = request["pid"]

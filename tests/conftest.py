@@ -19,7 +19,9 @@ import pytest
 from grader.authoring import answer_with_widgets  # noqa: F401  (re-exported for the tests)
 
 REPO = Path(__file__).resolve().parents[1]
-ANSWERS = Path(__file__).resolve().parent.parent / "grader" / "data" / "answers"  # one answer key: the bench uses it too
+ANSWERS = (
+    Path(__file__).resolve().parent.parent / "grader" / "data" / "answers"
+)  # one answer key: the bench uses it too
 
 
 @pytest.fixture(scope="session")
@@ -50,10 +52,13 @@ def answer_fixture(assignment: str) -> dict:
     path = ANSWERS / f"{assignment}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
+
 def answers_file(values: dict) -> str:
     """The text of an answers.json holding `values`, as the answer widgets write it."""
-    return json.dumps({"format": 1, "answers": {k: {"value": v, "saved": "x"} for k, v in values.items()}},
-                      ensure_ascii=False)
+    return json.dumps(
+        {"format": 1, "answers": {k: {"value": v, "saved": "x"} for k, v in values.items()}},
+        ensure_ascii=False,
+    )
 
 
 def with_code(release, code: str, grade_id: str = "q1_run_key_code"):
@@ -65,14 +70,15 @@ def with_code(release, code: str, grade_id: str = "q1_run_key_code"):
     return nb
 
 
-
 class Grader:
     """Put a notebook (and files) where `nbgrader collect` would, autograde it, read the scores back."""
 
     def __init__(self, home: Path):
         self.home = home
 
-    def submit(self, assignment: str, nb, files: dict[str, str] | None = None, student: str | None = None) -> str:
+    def submit(
+        self, assignment: str, nb, files: dict[str, str] | None = None, student: str | None = None
+    ) -> str:
         student = student or f"s{uuid.uuid4().hex[:8]}"
         folder = self.home / "course" / "submitted" / student / assignment
         folder.mkdir(parents=True)
@@ -174,14 +180,23 @@ def running_lab(token: str, *, log: Path, extra_env: dict[str, str] | None = Non
 
 # Debian's Chromium for the browser tests (Playwright's own browser download is not used).
 CHROMIUM = os.environ.get("CAMP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def need_chromium() -> None:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found ({CHROMIUM}): `make test` installs it when run as root with apt-get; "
-                    "otherwise `sudo apt-get install chromium` (or set CAMP_CHROMIUM to a Chromium binary)")
+        pytest.skip(
+            f"Chromium not found ({CHROMIUM}): `make test` installs it when run as root with apt-get; "
+            "otherwise `sudo apt-get install chromium` (or set CAMP_CHROMIUM to a Chromium binary)"
+        )
 
 
 @contextlib.contextmanager
@@ -205,6 +220,9 @@ def camp_lab(tmp_path_factory, name: str, token: str, assignments: list[str], pr
         if prepare is not None:
             prepare(home)
         # Lab's remembered layout stays in this test's folder, out of Lab's file browser.
-        extra = {"JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"), "JUPYTER_DATA_DIR": str(jupyter / "data")}
+        extra = {
+            "JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"),
+            "JUPYTER_DATA_DIR": str(jupyter / "data"),
+        }
         with running_lab(token, log=jupyter / "lab.log", extra_env=extra) as base:
             yield base, home, jupyter

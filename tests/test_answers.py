@@ -30,7 +30,9 @@ def test_code_answer_wins_over_widget_answer(tmp_path):
     assert answers.answer("q9", None, folder=tmp_path) is None
 
 
-@pytest.mark.parametrize("content", ["{broken", "[]", '{"format": 1, "answers": []}', '{"format": 7, "answers": {}}'])
+@pytest.mark.parametrize(
+    "content", ["{broken", "[]", '{"format": 1, "answers": []}', '{"format": 7, "answers": {}}']
+)
 def test_broken_answers_file_raises_a_bilingual_error(tmp_path, content):
     (tmp_path / "answers.json").write_text(content, encoding="utf-8")
     with pytest.raises(answers.AnswersFileError) as info:
@@ -128,18 +130,27 @@ def test_answered_reports_while_working_and_fails_under_validate(monkeypatch, ca
 
 
 def test_quiz_gives_instant_feedback_and_records_progress(fresh_home):
-    quiz.question("m00_q1", label="?", options=[("a", "a"), ("b", "b")], correct="a", explain_hi="क्योंकि", explain_en="because")
+    quiz.question(
+        "m00_q1",
+        label="?",
+        options=[("a", "a"), ("b", "b")],
+        correct="a",
+        explain_hi="क्योंकि",
+        explain_en="because",
+    )
     box = answers.shown["m00_q1"]
     box.set("b")
     assert "Not quite" in box.status.value
     box.set("a")
     assert "Correct" in box.status.value and "सही" in box.status.value
     assert progress.summary()["quiz"] == {"answered": 1, "correct": 1}
-    quiz.question("m00_q1", label="?", options=[("a", "a"), ("b", "b")], correct="a", explain_hi="क", explain_en="b")
+    quiz.question(
+        "m00_q1", label="?", options=[("a", "a"), ("b", "b")], correct="a", explain_hi="क", explain_en="b"
+    )
     assert answers.shown["m00_q1"].widget.value == "a", "the quiz answer is shown back after a reload"
 
 
-@pytest.mark.parametrize("text", ["line1\rimport os", "a\u2028b", "x\x00y", "ok\r\n\"\"\"\nprint(1)"])
+@pytest.mark.parametrize("text", ["line1\rimport os", "a\u2028b", "x\x00y", 'ok\r\n"""\nprint(1)'])
 def test_long_text_answers_become_comments_that_cannot_run(text):
     """A participant's text put into a graded cell cannot escape the comment and run as code."""
     source = as_comment(text)
@@ -148,8 +159,13 @@ def test_long_text_answers_become_comments_that_cannot_run(text):
 
 
 # -- what a participant reads: saved answers in the options' words, units in both languages ---------------
-Q5 = [("क) Assignments टैब में 'Fetch Feedback' दबाने पर / After 'Fetch Feedback' in the Assignments tab", "folder"),
-      ("ख) SMS से / By SMS", "sms")]
+Q5 = [
+    (
+        "क) Assignments टैब में 'Fetch Feedback' दबाने पर / After 'Fetch Feedback' in the Assignments tab",
+        "folder",
+    ),
+    ("ख) SMS से / By SMS", "sms"),
+]
 
 
 def test_saved_answer_shows_the_options_words_not_codes_or_ids(tmp_path, monkeypatch):
@@ -167,8 +183,11 @@ def test_saved_answer_shows_the_options_words_not_codes_or_ids(tmp_path, monkeyp
     answers.number("q3_engagements", unit="engagements")
     answers.shown["q3_engagements"].set("६०")
     assert answers.shown["q3_engagements"]._echo_text().endswith(": 60 एंगेजमेंट / engagements")
-    assert answers.load() == {"q5_feedback_place": "folder", "q4_submit_steps": ["fetch", "email"],
-                              "q3_engagements": 60.0}
+    assert answers.load() == {
+        "q5_feedback_place": "folder",
+        "q4_submit_steps": ["fetch", "email"],
+        "q3_engagements": 60.0,
+    }
 
 
 def test_typed_text_is_shown_as_text_not_markdown(tmp_path, monkeypatch):
@@ -229,15 +248,24 @@ def test_a_failed_code_cell_says_the_widget_answer_still_counts(tmp_path, monkey
     assert "widget above, or fix the code" in line, "no widget answer yet: say how to answer"
     answers.save("q1_run_key", "A")
     line = friendly.message(error, "# optional\nanswer_q1 = Shift + Enter")
-    assert line.startswith("⚠️ इस सेल में ग़लती: 'Shift' नाम नहीं मिला — कोड वैकल्पिक है; ऊपर विजेट वाला उत्तर ही गिना जाएगा")
-    assert "/ Mistake in this cell: name 'Shift' is not defined — code is optional; your widget answer above" in line
+    assert line.startswith(
+        "⚠️ इस सेल में ग़लती: 'Shift' नाम नहीं मिला — कोड वैकल्पिक है; ऊपर विजेट वाला उत्तर ही गिना जाएगा"
+    )
+    assert (
+        "/ Mistake in this cell: name 'Shift' is not defined — code is optional; your widget answer above"
+        in line
+    )
     assert "\n" not in line
 
 
 @pytest.mark.parametrize(
     "error, hindi, english",
     [
-        (SyntaxError("unmatched ')'", ("<cell>", 2, 14, "answer_q1 = क) Shift")), "पंक्ति 2", "line 2 is not valid Python"),
+        (
+            SyntaxError("unmatched ')'", ("<cell>", 2, 14, "answer_q1 = क) Shift")),
+            "पंक्ति 2",
+            "line 2 is not valid Python",
+        ),
         (ZeroDivisionError("division by zero"), "शून्य से भाग", "division by zero"),
         (KeyError("likes"), "'likes' नहीं मिला", "'likes' was not found"),
         (CampError("फ़ाइल टूटी है।", "The file is broken."), "फ़ाइल टूटी है।", "The file is broken."),
@@ -279,8 +307,13 @@ def _cell(nb, grade_id: str):
 def _run(nb, folder):
     from camp.notebooks import ReliableClient
 
-    client = ReliableClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(folder)}})
+    client = ReliableClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(folder)}},
+    )
     return client.execute()
 
 
@@ -289,16 +322,23 @@ def test_a_broken_code_cell_never_destroys_the_widget_answer(tmp_path):
     """Widget answer, then `answer_q1 = Shift + Enter`: the test cell records the widget's answer, and the
     broken cell shows one Hindi/English line, no traceback."""
     work = tmp_path / "work"
-    nb = answer_with_widgets(_released("00-start-here"), {"q1_run_key": "A", "q2_cell_kind": "markdown"}, work)
-    for grade_id, typed in [("q1_run_key_code", "answer_q1 = Shift + Enter"),
-                            ("q2_cell_kind_code", "answer_q2 = ख) मार्कडाउन")]:  # the second is not even Python
+    nb = answer_with_widgets(
+        _released("00-start-here"), {"q1_run_key": "A", "q2_cell_kind": "markdown"}, work
+    )
+    for grade_id, typed in [
+        ("q1_run_key_code", "answer_q1 = Shift + Enter"),
+        ("q2_cell_kind_code", "answer_q2 = ख) मार्कडाउन"),
+    ]:  # the second is not even Python
         cell = _cell(nb, grade_id)
         assert typed.split(" = ")[0] + " = None" in cell.source
         cell.source = cell.source.replace(typed.split(" = ")[0] + " = None", typed)  # "replace None", as told
     nb = _run(nb, work)
     for qid, value in [("q1_run_key", "A"), ("q2_cell_kind", "markdown")]:
-        records = [o.data[check.ANSWER_MIME] for o in _cell(nb, f"{qid}_test").outputs
-                   if check.ANSWER_MIME in o.get("data", {})]
+        records = [
+            o.data[check.ANSWER_MIME]
+            for o in _cell(nb, f"{qid}_test").outputs
+            if check.ANSWER_MIME in o.get("data", {})
+        ]
         assert records == [{"qid": qid, "value": value}], "the graded answer is the widget's"
         errors = [o for o in _cell(nb, f"{qid}_code").outputs if o.output_type == "error"]
         assert len(errors) == 1 and len(errors[0].traceback) == 1, errors
@@ -306,7 +346,10 @@ def test_a_broken_code_cell_never_destroys_the_widget_answer(tmp_path):
         assert "Traceback" not in line and "\n" not in line and ".py" not in line
         assert "ऊपर विजेट वाला उत्तर ही गिना जाएगा" in line and "your widget answer above still counts" in line
     assert "'Shift' नाम नहीं मिला" in _cell(nb, "q1_run_key_code").outputs[0].traceback[0]
-    shown = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in _cell(nb, "q1_run_key_test").outputs)
+    shown = "".join(
+        o.get("text", "") + o.get("data", {}).get("text/plain", "")
+        for o in _cell(nb, "q1_run_key_test").outputs
+    )
     assert "प्रश्न 1 ✔" in shown and "q1_run_key" not in shown
 
 
@@ -321,5 +364,13 @@ def test_validate_lists_each_unanswered_question_in_one_line(tmp_path):
     errors = [f["raw_error"] for f in failed if "check.answered" in f["source"]]
     assert len(errors) == 6, failed
     for n, error in enumerate(errors, start=1):
-        assert error.startswith(f"प्रश्न {n} ⏳ अभी उत्तर नहीं दिया") and f"Question {n} ⏳ not answered yet" in error
-        assert "\n" not in error.strip() and "Traceback" not in error and "line " not in error and "_" not in error
+        assert (
+            error.startswith(f"प्रश्न {n} ⏳ अभी उत्तर नहीं दिया")
+            and f"Question {n} ⏳ not answered yet" in error
+        )
+        assert (
+            "\n" not in error.strip()
+            and "Traceback" not in error
+            and "line " not in error
+            and "_" not in error
+        )

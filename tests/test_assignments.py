@@ -34,7 +34,9 @@ def test_shape_of_the_source(assignment, course_home):
     assert manual, "at least one free-text item graded by hand"
     for cell in manual:
         rubric = cell.metadata.get("camp", {}).get("rubric")
-        assert rubric and rubric["criteria"] and rubric.get("example"), f"{_meta(cell)['grade_id']} has no rubric"
+        assert rubric and rubric["criteria"] and rubric.get("example"), (
+            f"{_meta(cell)['grade_id']} has no rubric"
+        )
         assert sum(c["points"] for c in rubric["criteria"]) == _meta(cell)["points"]
         assert all(c["hi"].strip() and c["en"].strip() for c in rubric["criteria"])
     for cell in tests:
@@ -83,11 +85,15 @@ def test_solution_scores_full_and_release_scores_zero(assignment, grader, course
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_widgets_only_earn_full_marks_and_long_text_reaches_the_trainer(assignment, grader, course_home, tmp_path):
+def test_widgets_only_earn_full_marks_and_long_text_reaches_the_trainer(
+    assignment, grader, course_home, tmp_path
+):
     """Answering only through the widgets (no code) -> saved, submitted, autograded: full marks?"""
     fixture = answer_fixture(assignment)
     assert fixture, f"grader/data/answers/{assignment}.json is missing"
-    nb = answer_with_widgets(release_notebook(course_home, assignment), fixture["widget_answers"], tmp_path / "work")
+    nb = answer_with_widgets(
+        release_notebook(course_home, assignment), fixture["widget_answers"], tmp_path / "work"
+    )
     saved = json.loads((tmp_path / "work" / "answers.json").read_text(encoding="utf-8"))
     student = grader.submit(assignment, nb, files={"answers.json": json.dumps(saved, ensure_ascii=False)})
     assert grader.grade(assignment, student) == "graded"
@@ -98,7 +104,9 @@ def test_widgets_only_earn_full_marks_and_long_text_reaches_the_trainer(assignme
     for qid, cell in free.items():
         first_line = fixture["widget_answers"][qid].splitlines()[0]
         assert first_line in cell.source, "the trainer sees the written answer in the graded cell"
-    assert any(c.metadata.get("camp", {}).get("rubric_view") for c in graded.cells), "rubric shown to the trainer"
+    assert any(c.metadata.get("camp", {}).get("rubric_view") for c in graded.cells), (
+        "rubric shown to the trainer"
+    )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -122,7 +130,9 @@ def test_typical_wrong_answers_lose_points_with_bilingual_hints(assignment, grad
             if cell.metadata.get("nbgrader", {}).get("grade_id") in case["loses"]:
                 errors = [o for o in cell.outputs if o.output_type == "error"]
                 assert errors and errors[0].ename == "WrongAnswer"
-                assert re.search(r"[\u0900-\u097F]", errors[0].evalue) and re.search(r"[A-Za-z]{4}", errors[0].evalue)
+                assert re.search(r"[\u0900-\u097F]", errors[0].evalue) and re.search(
+                    r"[A-Za-z]{4}", errors[0].evalue
+                )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS[:1])
@@ -135,7 +145,9 @@ def test_tampered_or_missing_answers_file_scores_zero_without_crash(assignment, 
     files = {
         "right": {"answers.json": text},
         "truncated": {"answers.json": text[: len(text) // 2]},
-        "reshaped": {"answers.json": json.dumps({"format": 1, "answers": [{"value": v} for v in right.values()]})},
+        "reshaped": {
+            "answers.json": json.dumps({"format": 1, "answers": [{"value": v} for v in right.values()]})
+        },
         "missing": {},
     }[tamper]
     student = grader.submit(assignment, release_notebook(course_home, assignment), files=files)
@@ -144,12 +156,13 @@ def test_tampered_or_missing_answers_file_scores_zero_without_crash(assignment, 
     assert (score > 0) if tamper == "right" else (score == 0), score
 
 
-
 def test_code_path_and_widget_path_never_score_twice(grader, course_home, tmp_path):
     """An item answered both ways is scored once, by the code answer."""
     assignment = "00-start-here"
     fixture = answer_fixture(assignment)
-    nb = answer_with_widgets(release_notebook(course_home, assignment), fixture["widget_answers"], tmp_path / "w")
+    nb = answer_with_widgets(
+        release_notebook(course_home, assignment), fixture["widget_answers"], tmp_path / "w"
+    )
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "q1_run_key_code":
             cell.source = cell.source.replace("answer_q1 = None", 'answer_q1 = "C"')

@@ -23,11 +23,23 @@ A = "00-start-here"
 CANARY = "CANARY-7f3a9c-do-not-leak"
 KEY = "sk-test" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
 RIGHT = answer_fixture(A)["widget_answers"]
-WRONG = {"q1_run_key": "B", "q2_cell_kind": "code", "q3_engagements": 1, "q4_submit_steps": ["email"],
-         "q5_feedback_place": "sms", "q6_hashtag": "#nope"}
+WRONG = {
+    "q1_run_key": "B",
+    "q2_cell_kind": "code",
+    "q3_engagements": 1,
+    "q4_submit_steps": ["email"],
+    "q5_feedback_place": "sms",
+    "q6_hashtag": "#nope",
+}
 FULL = 6.0
-ITEMS = ["q1_run_key_test", "q2_cell_kind_test", "q3_engagements_test", "q4_submit_steps_test",
-         "q5_feedback_place_test", "q6_hashtag_test"]
+ITEMS = [
+    "q1_run_key_test",
+    "q2_cell_kind_test",
+    "q3_engagements_test",
+    "q4_submit_steps_test",
+    "q5_feedback_place_test",
+    "q6_hashtag_test",
+]
 
 
 def _without(release, grade_id: str):
@@ -61,13 +73,22 @@ ATTACKS = {
     "output_flood": ("print('x' * 100_000_000)", RIGHT),
     "hard_exit": ("import os\nos._exit(0)", RIGHT),
     "sys_exit": ("import sys\nsys.exit(0)", RIGHT),
-    "ignore_interrupt": ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass", RIGHT),
+    "ignore_interrupt": (
+        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
+        RIGHT,
+    ),
     "read_etc": ("print(open('/etc/passwd').read())", RIGHT),
     "read_gradebook": ("print(open('GRADEBOOK', 'rb').read(100))", RIGHT),
     "write_other_participant": (f"open({'OTHER'!r}, 'w').write('{{}}')", RIGHT),
-    "read_other_participant": ("import os\nprint('NEIGHBOURS', [d for d in os.listdir('..') if d != os.path.basename(os.getcwd())])\n"
-                               "print(open('OTHER').read())", RIGHT),
-    "open_socket": ("import socket\nsocket.create_connection(('127.0.0.1', PORT), timeout=3).sendall(b'leak')", RIGHT),
+    "read_other_participant": (
+        "import os\nprint('NEIGHBOURS', [d for d in os.listdir('..') if d != os.path.basename(os.getcwd())])\n"
+        "print(open('OTHER').read())",
+        RIGHT,
+    ),
+    "open_socket": (
+        "import socket\nsocket.create_connection(('127.0.0.1', PORT), timeout=3).sendall(b'leak')",
+        RIGHT,
+    ),
     "open_socket_internet": ("import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=3)", RIGHT),
     "search_canary": (
         "import os, sys\nprint('SEARCHING', flush=True)\n"
@@ -84,14 +105,20 @@ ATTACKS = {
         "        try:\n            data = open(os.path.join(root, f), 'rb').read(2_000_000)\n"
         "        except Exception:\n            continue\n"
         "        if b'CANARY-7f3a9c' in data:\n            print('HIT file', os.path.join(root, f), data, flush=True)\n"
-        "print('SEARCHED', flush=True)", RIGHT),
+        "print('SEARCHED', flush=True)",
+        RIGHT,
+    ),
     "patch_checks": (
         "import camp.check as c\nfor n in ['equal', 'same_set', 'close', 'one_of', 'true']:\n"
-        "    setattr(c, n, lambda *a, **k: None)", WRONG),
+        "    setattr(c, n, lambda *a, **k: None)",
+        WRONG,
+    ),
     "swallow_errors": (
         "ip = get_ipython()\n_run = ip.run_cell\n"
         "def quiet(*a, **k):\n    r = _run(*a, **k)\n    r.error_in_exec = None\n    return r\n"
-        "ip.showtraceback = lambda *a, **k: None", WRONG),
+        "ip.showtraceback = lambda *a, **k: None",
+        WRONG,
+    ),
     "fake_results": ("print('✅ q2_cell_kind: सही / correct')", WRONG),
     # reads each hidden check as it arrives and writes the answer it expects (beat the old re-check)
     "answer_key_oracle": (
@@ -103,9 +130,14 @@ ATTACKS = {
         "        data['answers'][qid] = {'value': eval(value), 'saved': 'x'}\n"
         "        json.dump(data, open('answers.json', 'w'))\n"
         "    return lines\n"
-        "get_ipython().input_transformers_cleanup.append(_oracle)", WRONG),
-    "liar_object": ("class Liar:\n    def __eq__(self, other):\n        return True\n"
-                    "    def __hash__(self):\n        return 0\nanswer_q1 = Liar()", RIGHT),
+        "get_ipython().input_transformers_cleanup.append(_oracle)",
+        WRONG,
+    ),
+    "liar_object": (
+        "class Liar:\n    def __eq__(self, other):\n        return True\n"
+        "    def __hash__(self):\n        return 0\nanswer_q1 = Liar()",
+        RIGHT,
+    ),
     "pasted_key": (f"OPENAI_API_KEY = {KEY!r}", RIGHT),
 }
 NOTEBOOK_ATTACKS = {
@@ -120,8 +152,10 @@ def batch(tmp_path_factory):
     """One batch: every attack above plus three honest participants, graded by the engine."""
     strong = sandbox.bwrap_works()
     if not strong and os.geteuid() == 0:
-        pytest.skip("no bubblewrap, and as root the grader refuses the weak mode (participant code would be root): "
-                    "`make test` installs bubblewrap")
+        pytest.skip(
+            "no bubblewrap, and as root the grader refuses the weak mode (participant code would be root): "
+            "`make test` installs bubblewrap"
+        )
     home = tmp_path_factory.mktemp("attack-home")
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -139,7 +173,9 @@ def batch(tmp_path_factory):
     threading.Thread(target=accept, daemon=True).start()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CAMP_HOME", str(home))
-        if not strong:  # the limits, verdicts and flags are tested anyway; the file/network tests say they skip
+        if (
+            not strong
+        ):  # the limits, verdicts and flags are tested anyway; the file/network tests say they skip
             print("bubblewrap is not available: the attack suite runs in the WEAK sandbox mode")
             mp.setenv("CAMP_SANDBOX", "off")
         mp.setenv("OPENAI_API_KEY", "sk-" + CANARY)  # the trainer's own secret, in the trainer's environment
@@ -152,7 +188,9 @@ def batch(tmp_path_factory):
         src = nbformat.read(source, as_version=4)
         for cell in src.cells:
             if cell.metadata.get("nbgrader", {}).get("grade_id") == "q2_cell_kind_test":
-                cell.source = cell.source.replace("### BEGIN HIDDEN TESTS", f"### BEGIN HIDDEN TESTS\n# {CANARY}")
+                cell.source = cell.source.replace(
+                    "### BEGIN HIDDEN TESTS", f"### BEGIN HIDDEN TESTS\n# {CANARY}"
+                )
         nbformat.write(src, source)
         from grader.course import release
 
@@ -179,10 +217,13 @@ def batch(tmp_path_factory):
         (submitted / "corrupt_json" / A).mkdir(parents=True)
         (submitted / "corrupt_json" / A / f"{A}.ipynb").write_text('{"cells": [', encoding="utf-8")
         (submitted / "renamed_notebook" / A).mkdir(parents=True)
-        shutil.copy(home / "course" / "release" / A / f"{A}.ipynb", submitted / "renamed_notebook" / A / "mine.ipynb")
+        shutil.copy(
+            home / "course" / "release" / A / f"{A}.ipynb", submitted / "renamed_notebook" / A / "mine.ipynb"
+        )
         before = other.read_text(encoding="utf-8")
-        result = engine.autograde_batch(assignment=A, workers=2, cell_timeout=4, notebook_timeout=25,
-                                        show_progress=False)
+        result = engine.autograde_batch(
+            assignment=A, workers=2, cell_timeout=4, notebook_timeout=25, show_progress=False
+        )
         from nbgrader.api import Gradebook
 
         scores = {}
@@ -191,8 +232,15 @@ def batch(tmp_path_factory):
                 if status == "graded":
                     nb = gb.find_submission_notebook(A, A, student)
                     scores[student] = {g.name: g.score for g in nb.grades if g.name.endswith("_test")}
-        yield {"result": result, "scores": scores, "home": home, "other_before": before, "strong": strong,
-               "other_after": other.read_text(encoding="utf-8"), "received": received}
+        yield {
+            "result": result,
+            "scores": scores,
+            "home": home,
+            "other_before": before,
+            "strong": strong,
+            "other_after": other.read_text(encoding="utf-8"),
+            "received": received,
+        }
     listener.close()
 
 
@@ -222,8 +270,12 @@ def test_resource_attacks_are_contained_and_the_rest_is_graded(batch, name):
     assert sum(batch["scores"][name].values()) == FULL
     text = _outputs(batch, name)
     assert len(text) < 3_000_000, "the output flood was cut"
-    expected = {"infinite_loop": "CellTimeoutError", "memory_bomb": "MemoryError", "output_flood": "output limit",
-                "sys_exit": "SystemExit"}[name]
+    expected = {
+        "infinite_loop": "CellTimeoutError",
+        "memory_bomb": "MemoryError",
+        "output_flood": "output limit",
+        "sys_exit": "SystemExit",
+    }[name]
     assert expected in text
 
 
@@ -249,7 +301,9 @@ def test_files_outside_the_submission_are_invisible(batch, name):
     assert "FileNotFoundError" in text
     assert "root:x:0" not in text and "SQLite format" not in text
     assert sum(batch["scores"][name].values()) == FULL
-    if name == "read_other_participant":  # its neighbours' job folders, and the real path to honest1's answers
+    if (
+        name == "read_other_participant"
+    ):  # its neighbours' job folders, and the real path to honest1's answers
         nb = json.loads(text)
         printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
         neighbours = next(line for line in printed.splitlines() if line.startswith("NEIGHBOURS"))
@@ -318,12 +372,15 @@ def test_a_retyped_grade_cell_is_restored_and_flagged(batch):
     """nbgrader grades the cell from the source (the answer earns what it deserves); the trainer is told."""
     assert batch["result"].outcome["retyped_grade_cell"] == "graded"
     assert sum(batch["scores"]["retyped_grade_cell"].values()) == FULL
-    assert any(n.startswith("q2_cell_kind_test: turned into") for n in batch["result"].review["retyped_grade_cell"])
+    assert any(
+        n.startswith("q2_cell_kind_test: turned into") for n in batch["result"].review["retyped_grade_cell"]
+    )
 
 
 def test_a_duplicated_grade_cell_makes_the_submission_ungradable_with_its_reason(batch):
     assert batch["result"].outcome["duplicated_grade_cell"] == (
-        "ungradable: graded cell q2_cell_kind_test appears more than once (copied by the participant)")
+        "ungradable: graded cell q2_cell_kind_test appears more than once (copied by the participant)"
+    )
 
 
 def test_broken_notebooks_are_ungradable_with_reasons(batch):

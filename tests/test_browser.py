@@ -27,8 +27,13 @@ SAVED = "सहेजा गया उत्तर / Saved answer"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """JupyterLab as `camp lab` starts it, on a camp folder where the participant has fetched the assignment."""
-    with camp_lab(tmp_path_factory, "browser", TOKEN, [ASSIGNMENT],
-                  prepare=lambda home: participant.fetch_assignment(assignment=ASSIGNMENT)) as (base, home, _):
+    with camp_lab(
+        tmp_path_factory,
+        "browser",
+        TOKEN,
+        [ASSIGNMENT],
+        prepare=lambda home: participant.fetch_assignment(assignment=ASSIGNMENT),
+    ) as (base, home, _):
         yield base, home
 
 

@@ -43,8 +43,10 @@ def qualified(truth) -> set[str]:
     for pid in truth.people:
         subs = [truth.subs[(pid, a)] for a in truth.items]
         if all(s["state"] == "graded" for s in subs):
-            mean = sum(100 * sum(s["scores"].values()) / sum(truth.items[a].values())
-                       for s, a in zip(subs, truth.items)) / len(subs)
+            mean = sum(
+                100 * sum(s["scores"].values()) / sum(truth.items[a].values())
+                for s, a in zip(subs, truth.items)
+            ) / len(subs)
             if mean >= 40:
                 keep.add(pid)
     return keep
@@ -108,7 +110,10 @@ def _one_word(text: str, *, shaped: bool) -> bytes:
 @pytest.mark.parametrize("conjunct", CONJUNCTS)
 def test_conjuncts_are_shaped_when_rendered(conjunct):
     """Rendered through the certificate's fonts, each conjunct is one narrow shape, not halant-joined letters."""
-    shaped, unshaped = _ink_width(_one_word(conjunct, shaped=True)), _ink_width(_one_word(conjunct, shaped=False))
+    shaped, unshaped = (
+        _ink_width(_one_word(conjunct, shaped=True)),
+        _ink_width(_one_word(conjunct, shaped=False)),
+    )
     assert shaped < 0.8 * unshaped, (conjunct, shaped, unshaped)
 
 

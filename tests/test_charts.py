@@ -31,7 +31,9 @@ def test_hindi_chart_has_no_missing_glyphs(tmp_path):
         fig = charts.bar(["भोपाल", "इंदौर", "Gwalior"], [3, 5, 4], title=HINDI, ylabel="पोस्ट / posts")
         fig.savefig(tmp_path / "chart.png")
     assert (tmp_path / "chart.png").stat().st_size > 5000
-    found = font_manager.findfont(font_manager.FontProperties(family=matplotlib.rcParams["font.sans-serif"][0]))
+    found = font_manager.findfont(
+        font_manager.FontProperties(family=matplotlib.rcParams["font.sans-serif"][0])
+    )
     assert found == str(charts.font_file())
 
 
@@ -39,7 +41,10 @@ def test_without_the_font_hindi_would_be_boxes(tmp_path):
     """The check above can fail: with only DejaVu Sans, Hindi glyphs are reported missing."""
     import matplotlib.pyplot as plt
 
-    with matplotlib.rc_context({"font.family": "DejaVu Sans"}), warnings.catch_warnings(record=True) as caught:
+    with (
+        matplotlib.rc_context({"font.family": "DejaVu Sans"}),
+        warnings.catch_warnings(record=True) as caught,
+    ):
         warnings.simplefilter("always")
         fig, ax = plt.subplots()
         ax.set_title(HINDI)
@@ -52,7 +57,9 @@ def test_heatmap_labels_each_cell_and_marks_empty_ones(tmp_path):
     """Does the best-time heatmap write each cell's value and post count, and "—" where there are no posts?"""
     import pandas as pd
 
-    values = pd.DataFrame([[120.0, float("nan")], [80.0, 100.0]], index=["सोम", "मंगल"], columns=["सुबह", "शाम"])
+    values = pd.DataFrame(
+        [[120.0, float("nan")], [80.0, 100.0]], index=["सोम", "मंगल"], columns=["सुबह", "शाम"]
+    )
     counts = pd.DataFrame([[4, 0], [2, 7]], index=values.index, columns=values.columns)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -34,14 +34,26 @@ def test_trainer_commands_work_without_the_venv_on_path(fresh_home, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (fresh_home / "course" / "gradebook.db").exists()
     assert (fresh_home / "exchange" / "camp" / "outbound" / "00-start-here").is_dir()
-    for args in (["release", "00-start-here"], ["collect", "00-start-here"], ["autograde", "00-start-here"],
-                 ["feedback", "00-start-here", "01-landscape"], ["export", "grades", "--to", str(tmp_path / "g.csv")],
-                 ["evening", "00-start-here"], ["roster", "list"], ["report"]):
+    for args in (
+        ["release", "00-start-here"],
+        ["collect", "00-start-here"],
+        ["autograde", "00-start-here"],
+        ["feedback", "00-start-here", "01-landscape"],
+        ["export", "grades", "--to", str(tmp_path / "g.csv")],
+        ["evening", "00-start-here"],
+        ["roster", "list"],
+        ["report"],
+    ):
         result = run(*args, home=fresh_home)
         assert result.returncode == 0, (args, result.stderr)
         assert "Traceback" not in result.stderr and "SAWarning" not in result.stderr, (args, result.stderr)
     assert (fresh_home / "trainer" / "ट्रेनर डैशबोर्ड (trainer dashboard).ipynb").exists()
-    assert next(csv.reader((tmp_path / "g.csv").open(encoding="utf-8-sig")))[:4] == ["id", "name", "district", "role"]
+    assert next(csv.reader((tmp_path / "g.csv").open(encoding="utf-8-sig")))[:4] == [
+        "id",
+        "name",
+        "district",
+        "role",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -70,13 +82,17 @@ def test_roster_import_reports_bad_rows_by_line_and_is_idempotent(fresh_home, tm
         "p002,रमेश पटेल,इंदौर,नेता,\n"
         "bad id,Someone,Rewa,worker,\n"
         "p004,अनिल,Sagar,chief,\n"
-        "p005,\"Khan, Salma\",Ujjain,leader,12345\n",
+        'p005,"Khan, Salma",Ujjain,leader,12345\n',
         encoding="utf-8",
     )
     first = run("roster", "import", str(file), home=fresh_home)
     assert first.returncode == 1
     errors = first.stderr.strip().splitlines()
-    assert [e.split(":")[0] for e in errors] == ["roster.csv line 4", "roster.csv line 5", "roster.csv line 6"]
+    assert [e.split(":")[0] for e in errors] == [
+        "roster.csv line 4",
+        "roster.csv line 5",
+        "roster.csv line 6",
+    ]
     assert "2 added, 0 updated, 0 unchanged, 3 rejected" in first.stdout
     second = run("roster", "import", str(file), home=fresh_home)
     assert "0 added, 0 updated, 2 unchanged, 3 rejected" in second.stdout

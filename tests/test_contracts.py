@@ -65,7 +65,9 @@ def test_jupyter_client_post_kill_polls_are_the_ones_we_shorten():
     from grader.kernels import ForkKernelManager, ForkProvisioner
 
     assert inspect.signature(AsyncKernelManager._async_wait).parameters["pollinterval"].default == 0.1
-    _overridden(ForkKernelManager._async_wait, AsyncKernelManager._async_wait, {"574593dddfda8169"}, "post-kill poll")
+    _overridden(
+        ForkKernelManager._async_wait, AsyncKernelManager._async_wait, {"574593dddfda8169"}, "post-kill poll"
+    )
     _overridden(ForkProvisioner.wait, LocalProvisioner.wait, {"4f17103ed4cb9bd3"}, "post-kill poll")
 
 

@@ -27,12 +27,18 @@ def test_the_dashboard_opens_from_the_lab_with_its_charts_and_no_error(tmp_path)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CAMP_HOME", str(home))
         init_course(release_all=False)
-        truth = cohortgen.generate(participants=30, assignments=3, items=4, seed=5,
-                                   now=dt.datetime(2026, 12, 10, 12, 0))
+        truth = cohortgen.generate(
+            participants=30, assignments=3, items=4, seed=5, now=dt.datetime(2026, 12, 10, 12, 0)
+        )
         path = report.install_dashboard(home)
-        extra = {"JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
-        with running_lab(TOKEN, log=tmp_path / "lab.log", extra_env=extra) as base, \
-                sync_api.sync_playwright() as pw:
+        extra = {
+            "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws"),
+            "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        }
+        with (
+            running_lab(TOKEN, log=tmp_path / "lab.log", extra_env=extra) as base,
+            sync_api.sync_playwright() as pw,
+        ):
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1300, "height": 950})
             page.set_default_timeout(90_000)
@@ -51,17 +57,28 @@ def test_the_dashboard_opens_from_the_lab_with_its_charts_and_no_error(tmp_path)
                 expect(panel.locator(".widget-image").first).to_be_visible(timeout=60_000)
                 expect(panel).to_contain_text(re.compile(r"participants: \d+"))
                 shown = int(re.search(r"participants: (\d+)", panel.inner_text()).group(1))
-                assert shown >= len(truth.people), (shown, len(truth.people))  # the cohort, and the local user
+                assert shown >= len(truth.people), (
+                    shown,
+                    len(truth.people),
+                )  # the cohort, and the local user
                 tab = panel.locator(".lm-TabBar-tab").first
                 family = tab.evaluate("e => getComputedStyle(e).fontFamily")
                 assert "Noto Sans Devanagari" in family, family  # Hindi tab titles drawn, not boxes
-                assert panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-                                     ).count() == 0
-                assert panel.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']"
-                                     ).count() == 0
+                assert (
+                    panel.locator(
+                        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                    ).count()
+                    == 0
+                )
+                assert (
+                    panel.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count()
+                    == 0
+                )
                 assert "Traceback" not in panel.inner_text()
                 images = panel.locator(".widget-image")
-                loaded = images.evaluate_all("els => els.filter(e => e.complete && e.naturalWidth > 0).length")
+                loaded = images.evaluate_all(
+                    "els => els.filter(e => e.complete && e.naturalWidth > 0).length"
+                )
                 assert loaded >= 1, "the charts were drawn"
                 if os.environ.get("CAMP_SCREENSHOTS"):
                     page.screenshot(path=str(Path(os.environ["CAMP_SCREENSHOTS"]) / "trainer-dashboard.png"))

@@ -41,8 +41,10 @@ def camp(tmp_path_factory):
         init_course()
         for assignment in assignment_ids():
             fixture = answer_fixture(assignment)
-            cases = {"right": fixture["widget_answers"],
-                     "wrong": {**fixture["widget_answers"], **fixture["wrong"][0]["answers"]}}
+            cases = {
+                "right": fixture["widget_answers"],
+                "wrong": {**fixture["widget_answers"], **fixture["wrong"][0]["answers"]},
+            }
             for name, answers in cases.items():
                 work = tmp_path_factory.mktemp(f"{assignment}-{name}")
                 nb = answer_with_widgets(release_notebook(home, assignment), answers, work)
@@ -72,7 +74,8 @@ def test_engine_gives_the_same_scores_and_notebooks_as_nbgrader(camp):
 
     cfg = camp_config.traitlets_config()
     cfg.Autograde.autograde_preprocessors = [
-        p for p in cfg.Autograde.autograde_preprocessors if not p.startswith("grader.verdict.")]
+        p for p in cfg.Autograde.autograde_preprocessors if not p.startswith("grader.verdict.")
+    ]
     stock = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
     for assignment in assignment_ids():
         for student in submitted_students(assignment=assignment):
@@ -105,7 +108,9 @@ def test_a_killed_batch_resumes_and_loses_nothing(camp, tmp_path):
     before = _tree_digest(submitted)
     env = {**os.environ, "CAMP_HOME": str(camp)}
     cmd = [str(Path(sys.executable).parent / "camp"), "autograde", assignment, "--workers", "2", "--force"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     done = camp / "engine" / assignment / "done"
     deadline = time.monotonic() + 120
     start = {p.name: p.stat().st_mtime for p in done.glob("*.json")} if done.exists() else {}
@@ -118,7 +123,9 @@ def test_a_killed_batch_resumes_and_loses_nothing(camp, tmp_path):
     proc.wait()
     finished = {p.stem for p in done.glob("*.json") if p.stat().st_mtime != start.get(p.name)}
     autograded = camp / "course" / "autograded"
-    graded_before = {f: f.stat().st_mtime_ns for s in finished for f in (autograded / s / assignment).glob("*.ipynb")}
+    graded_before = {
+        f: f.stat().st_mtime_ns for s in finished for f in (autograded / s / assignment).glob("*.ipynb")
+    }
     assert finished and graded_before, "some submissions were graded before the kill"
     assert _tree_digest(submitted) == before, "no submission was touched"
     rerun = subprocess.run(cmd[:-1], env=env, capture_output=True, text=True, timeout=300)
@@ -168,7 +175,9 @@ def test_other_trainers_can_write_while_a_batch_runs(camp):
         time.sleep(0.01)
     try:
         before = len(writes)
-        result = engine.autograde_batch(assignment="00-start-here", workers=2, force=True, show_progress=False)
+        result = engine.autograde_batch(
+            assignment="00-start-here", workers=2, force=True, show_progress=False
+        )
         during = len(writes) - before
     finally:
         stop.set()
@@ -176,15 +185,22 @@ def test_other_trainers_can_write_while_a_batch_runs(camp):
     assert not errors, errors
     assert during > 0, "the trainer wrote while the batch ran"
     assert not result.ungradable
-    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:  # the trainer's last write is what the gradebook holds
+    with Gradebook(
+        paths.db_url(), paths.COURSE_ID
+    ) as gb:  # the trainer's last write is what the gradebook holds
         last = gb.find_grade("q7_welcome_post", "00-start-here", "00-start-here", "right-00").manual_score
     assert last == 3 - (len(writes) - 1) % 2
 
 
 def test_progress_bar_and_summary_are_printed(camp):
     env = {**os.environ, "CAMP_HOME": str(camp)}
-    out = subprocess.run([str(Path(sys.executable).parent / "camp"), "autograde", "01-landscape", "--force"],
-                         env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "camp"), "autograde", "01-landscape", "--force"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert "2/2" in out.stderr and "s left" in out.stderr
     assert "graded 2 · skipped (already graded) 0 · ungradable 0" in out.stdout
@@ -203,8 +219,14 @@ def test_a_limit_the_sandbox_cannot_set_is_said_in_the_summary(camp):
         resource.setrlimit(resource.RLIMIT_FSIZE, (low, low))
 
     env = {**os.environ, "CAMP_HOME": str(camp)}
-    out = subprocess.run([str(Path(sys.executable).parent / "camp"), "autograde", "01-landscape", "--force"],
-                         env=env, capture_output=True, text=True, timeout=300, preexec_fn=lower)
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "camp"), "autograde", "01-landscape", "--force"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lower,
+    )
     assert out.returncode == 0, out.stderr
     if os.geteuid() != 0 and not shutil.which("bwrap"):
         pytest.skip("the weak sandbox grades as this user, who may raise nothing either way")

@@ -39,8 +39,13 @@ def expected_rows(truth: cohortgen.Truth) -> dict[str, dict]:
             else:
                 cells[name] = ("manual grading pending" if sub["state"] == "pending" else "not graded", None)
                 open_ += 1
-        out[pid] = {"person": person, "cells": cells, "counted": len(percents), "open": open_,
-                    "total": sum(percents) / len(percents)}
+        out[pid] = {
+            "person": person,
+            "cells": cells,
+            "counted": len(percents),
+            "open": open_,
+            "total": sum(percents) / len(percents),
+        }
     return out
 
 

@@ -27,7 +27,11 @@ CALL = re.compile(r"\bcheck\.\w+\(")
 # -- notebooks built to the grading contract (what the autograde engine leaves) --------------------------------
 def _hidden_check(cell) -> ast.Call:
     code = HIDDEN.search(cell.source).group(1)
-    return next(n for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") != "replace")
+    return next(
+        n
+        for n in ast.walk(ast.parse(code))
+        if isinstance(n, ast.Call) and getattr(n.func, "attr", "") != "replace"
+    )
 
 
 def _hints(call: ast.Call) -> tuple[str, str]:
@@ -38,7 +42,9 @@ def _hints(call: ast.Call) -> tuple[str, str]:
 def _expected(call: ast.Call):
     """The value the hidden check compares with (the answer that must never be shown)."""
     node = call.args[2]
-    return eval(compile(ast.Expression(node), "<expected>", "eval"), {"__builtins__": {}})  # repo source, arithmetic
+    return eval(
+        compile(ast.Expression(node), "<expected>", "eval"), {"__builtins__": {}}
+    )  # repo source, arithmetic
 
 
 def _qid(grade_id: str) -> str:
@@ -67,12 +73,22 @@ def graded_notebook(assignment: str, loses: set[str], *, written_score=None, com
         qid = _qid(meta["grade_id"])
         n, passed = _number(qid), meta["grade_id"] not in loses
         hi, en = ("सही", "correct") if passed else _hints(_hidden_check(cell))
-        cell.metadata["camp"] = {"verdict": {"qid": qid, "number": n, "passed": passed, "answered": True, "hi": hi, "en": en}}
+        cell.metadata["camp"] = {
+            "verdict": {"qid": qid, "number": n, "passed": passed, "answered": True, "hi": hi, "en": en}
+        }
         if passed:
-            cell.outputs = [new_output("stream", name="stdout", text=f"✅ प्रश्न {n}: सही / Question {n}: correct\n")]
+            cell.outputs = [
+                new_output("stream", name="stdout", text=f"✅ प्रश्न {n}: सही / Question {n}: correct\n")
+            ]
         else:
-            cell.outputs = [new_output("error", ename="WrongAnswer", evalue=f"प्रश्न {n}: {hi} / Question {n}: {en}",
-                                       traceback=[f"❌ प्रश्न {n}: {hi}", f"❌ Question {n}: {en}"])]
+            cell.outputs = [
+                new_output(
+                    "error",
+                    ename="WrongAnswer",
+                    evalue=f"प्रश्न {n}: {hi} / Question {n}: {en}",
+                    traceback=[f"❌ प्रश्न {n}: {hi}", f"❌ Question {n}: {en}"],
+                )
+            ]
         meta["score"] = 0.0 if not passed else float(meta["points"])
         score += meta["score"]
     return nb, score, total
@@ -89,8 +105,17 @@ def course(tmp_path, monkeypatch):
 
 def export(nb, assignment: str, score: float, total: float, **extra) -> tuple[str, dict]:
     """The feedback page nbgrader's GenerateFeedback would write, and the data written beside it."""
-    resources = {"nbgrader": {"assignment": assignment, "notebook": assignment, "student": "asha",
-                              "score": score, "max_score": total, "late_penalty": 0, **extra}}
+    resources = {
+        "nbgrader": {
+            "assignment": assignment,
+            "notebook": assignment,
+            "student": "asha",
+            "score": score,
+            "max_score": total,
+            "late_penalty": 0,
+            **extra,
+        }
+    }
     page, out = feedback.FeedbackExporter(config=Config()).from_notebook_node(nb, resources=resources)
     return page, json.loads(out["outputs"][f"{assignment}.json"])
 
@@ -110,7 +135,9 @@ class _Text(HTMLParser):
         attrs = dict(attrs)
         if tag in ("style", "script"):
             self.skip += 1
-        self.stack.append(attrs.get("id") if tag == "li" and (attrs.get("id") or "").startswith("q") else None)
+        self.stack.append(
+            attrs.get("id") if tag == "li" and (attrs.get("id") or "").startswith("q") else None
+        )
 
     def handle_endtag(self, tag):
         if tag in self.VOID:
@@ -151,7 +178,9 @@ def test_wrong_answers_show_the_hint_and_never_the_answer_or_the_test(assignment
     """For every typical wrong answer of every assignment: the hint in both languages, ✅ for the rest, and
     nowhere the expected value, a hidden test, a test cell's source, a solution or a traceback."""
     source = nbformat.read(REPO / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
-    tests = {c.metadata["nbgrader"]["grade_id"]: c for c in source.cells if "### BEGIN HIDDEN TESTS" in c.source}
+    tests = {
+        c.metadata["nbgrader"]["grade_id"]: c for c in source.cells if "### BEGIN HIDDEN TESTS" in c.source
+    }
     for why, loses in _cases(assignment):
         nb, score, total = graded_notebook(assignment, set(loses))
         page, data = export(nb, assignment, score, total)
@@ -178,7 +207,9 @@ def test_wrong_answers_show_the_hint_and_never_the_answer_or_the_test(assignment
                 assert not re.search(rf"(?<![\w.]){re.escape(token)}(?![\w.])", rest), (why, qid, token, rest)
         assert f"{score:g} / {total:g}" in whole, why
         assert "आगे क्या करें / What next:" in whole
-        assert panel.render_feedback(data).count('class="camp-verdict"') == len(data["items"]), "the panel shows the same"
+        assert panel.render_feedback(data).count('class="camp-verdict"') == len(data["items"]), (
+            "the panel shows the same"
+        )
 
 
 def test_the_feedback_data_travels_inside_the_page_when_no_file_is_beside_it(course, tmp_path):
@@ -191,20 +222,30 @@ def test_the_feedback_data_travels_inside_the_page_when_no_file_is_beside_it(cou
     assert panel.load_feedback(path) == data
     shown = read(panel.render_feedback(data))
     assert " ".join(shown.blocks["q6"].split()) == " ".join(read(page).blocks["q6"].split())
-    hint = next(c.metadata["camp"]["verdict"]["hi"] for c in nb.cells
-                if c.metadata.get("camp", {}).get("verdict", {}).get("number") == 6)
+    hint = next(
+        c.metadata["camp"]["verdict"]["hi"]
+        for c in nb.cells
+        if c.metadata.get("camp", {}).get("verdict", {}).get("number") == 6
+    )
     assert " ".join(f"प्रश्न 6 ❌ {hint}".split()) in " ".join(shown.blocks["q6"].split())
 
 
 def test_written_tasks_show_points_comment_and_criteria(course):
     """A free-text task shows its points, the trainer's comment, her answer and the rubric criteria."""
-    nb, score, total = graded_notebook("00-start-here", set(), written_score=3, comment="नियम अच्छा है; नाम जोड़ें")
+    nb, score, total = graded_notebook(
+        "00-start-here", set(), written_score=3, comment="नियम अच्छा है; नाम जोड़ें"
+    )
     page, _ = export(nb, "00-start-here", score, total)
     block = read(page).blocks["q7"]
     assert "प्रश्न 7 ✍️ 3 / 4 अंक / Question 7 ✍️ 3 / 4 points" in block
     assert "नियम अच्छा है; नाम जोड़ें" in block and "मेरा उत्तर: स्वागत है!" in block
-    rubric = json.loads(json.dumps(nbformat.read(REPO / "assignments/00-start-here/00-start-here.ipynb", as_version=4)
-                                   .cells[-2].metadata["camp"]["rubric"]))
+    rubric = json.loads(
+        json.dumps(
+            nbformat.read(REPO / "assignments/00-start-here/00-start-here.ipynb", as_version=4)
+            .cells[-2]
+            .metadata["camp"]["rubric"]
+        )
+    )
     assert rubric["criteria"][0]["hi"] in block
     assert rubric["example"].splitlines()[0] not in page, "the example answer stays with the trainer"
 
@@ -222,10 +263,12 @@ def test_written_tasks_show_points_comment_and_criteria(course):
 
 def test_hostile_text_is_shown_as_text(course):
     """Markup in a comment, a written answer or a forged hint is escaped, never run."""
-    nb, score, total = graded_notebook("00-start-here", {"q1_run_key_test"}, written_score=1,
-                                       comment="<img src=x onerror=alert(1)>")
-    nb.cells[[c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells].index("q1_run_key_test")] \
-        .metadata["camp"]["verdict"]["hi"] = "</script><script>alert(2)</script>"
+    nb, score, total = graded_notebook(
+        "00-start-here", {"q1_run_key_test"}, written_score=1, comment="<img src=x onerror=alert(1)>"
+    )
+    nb.cells[
+        [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells].index("q1_run_key_test")
+    ].metadata["camp"]["verdict"]["hi"] = "</script><script>alert(2)</script>"
     page, data = export(nb, "00-start-here", score, total)
     for shown in (page, panel.render_feedback(data)):
         assert "<img src=x" not in shown and "<script>alert" not in shown
@@ -240,22 +283,37 @@ def test_without_verdicts_no_output_is_shown(course):
         cell.metadata.pop("camp", None)
         for out in cell.get("outputs", []):
             if out.output_type == "error":
-                out.traceback = ["Traceback (most recent call last):", 'File "camp/check.py", line 99, in close']
+                out.traceback = [
+                    "Traceback (most recent call last):",
+                    'File "camp/check.py", line 99, in close',
+                ]
                 out.evalue = "❌ q3_engagements: तीनों संख्याएँ जोड़ें: 40 + 12 + 8।\n❌ q3_engagements: Add all three numbers."
     page, _ = export(nb, "00-start-here", score, total)
     assert "Traceback" not in page and "check.py" not in page
-    assert "प्रश्न 3 ❌ तीनों संख्याएँ जोड़ें: 40 + 12 + 8। / Question 3 ❌ Add all three numbers." in read(page).blocks["q3"]
+    assert (
+        "प्रश्न 3 ❌ तीनों संख्याएँ जोड़ें: 40 + 12 + 8। / Question 3 ❌ Add all three numbers."
+        in read(page).blocks["q3"]
+    )
     assert "प्रश्न 1 ✅ सही / Question 1 ✅ correct" in read(page).blocks["q1"]
 
 
 def test_next_step_and_lateness_follow_the_due_date():
     """Before the due date: correct and resubmit; after it: done; all right: done; late: said so, in IST."""
     due = datetime(2026, 12, 5, 12, 30, tzinfo=timezone.utc)  # 6:00 pm IST
-    wrong = {"items": [{"kind": "auto", "number": 1, "passed": False, "score": 0, "points": 1, "hi": "h", "en": "e"}],
-             "due": due.isoformat(), "submitted": (due - timedelta(hours=1)).isoformat(), "score": 0, "max_score": 1}
+    wrong = {
+        "items": [
+            {"kind": "auto", "number": 1, "passed": False, "score": 0, "points": 1, "hi": "h", "en": "e"}
+        ],
+        "due": due.isoformat(),
+        "submitted": (due - timedelta(hours=1)).isoformat(),
+        "score": 0,
+        "max_score": 1,
+    }
     before = panel.present(wrong, now=due - timedelta(minutes=5))
-    assert before["next"] == ("✏️ ❌ वाले प्रश्न सुधारें और 5 दिसंबर 2026, शाम 6:00 बजे से पहले 📤 फिर से जमा करें",
-                              "✏️ Correct the ❌ questions and 📤 submit again before 5 Dec 2026, 6:00 pm IST")
+    assert before["next"] == (
+        "✏️ ❌ वाले प्रश्न सुधारें और 5 दिसंबर 2026, शाम 6:00 बजे से पहले 📤 फिर से जमा करें",
+        "✏️ Correct the ❌ questions and 📤 submit again before 5 Dec 2026, 6:00 pm IST",
+    )
     assert before["late"] is None
     assert "बीत गया" in panel.present(wrong, now=due + timedelta(minutes=5))["next"][0]
     right = {**wrong, "items": [{**wrong["items"][0], "passed": True, "score": 1}]}
@@ -263,7 +321,8 @@ def test_next_step_and_lateness_follow_the_due_date():
     late = {**wrong, "submitted": (due + timedelta(hours=2, minutes=10)).isoformat(), "late": True}
     assert panel.present(late, now=due)["late"] == (
         "⏰ देर से जमा हुआ: अंतिम समय 5 दिसंबर 2026, शाम 6:00 बजे था, आपने 5 दिसंबर 2026, रात 8:10 बजे को जमा किया",
-        "⏰ Submitted late: it was due 5 Dec 2026, 6:00 pm IST, you submitted 5 Dec 2026, 8:10 pm IST")
+        "⏰ Submitted late: it was due 5 Dec 2026, 6:00 pm IST, you submitted 5 Dec 2026, 8:10 pm IST",
+    )
 
 
 def test_due_dates_are_read_in_ist_and_stored_in_utc():
@@ -271,7 +330,9 @@ def test_due_dates_are_read_in_ist_and_stored_in_utc():
     assert panel.parse_due("2026-12-05 18:00") == datetime(2026, 12, 5, 12, 30, tzinfo=timezone.utc)
     assert panel.parse_due("2026-12-05") == datetime(2026, 12, 5, 18, 29, tzinfo=timezone.utc)
     assert panel.parse_due("2026-12-05T18:00+00:00") == datetime(2026, 12, 5, 18, 0, tzinfo=timezone.utc)
-    assert panel.parse_time("2026-11-28 10:00:00.123456 UTC") == datetime(2026, 11, 28, 10, 0, 0, 123456, timezone.utc)
+    assert panel.parse_time("2026-11-28 10:00:00.123456 UTC") == datetime(
+        2026, 11, 28, 10, 0, 0, 123456, timezone.utc
+    )
     with pytest.raises(panel.CampError, match="2026-12-05 18:00"):
         panel.parse_due("next friday")
     assert panel.when_hi(datetime(2026, 1, 1, 3, 0, tzinfo=timezone.utc)) == "1 जनवरी 2026, सुबह 8:30 बजे"
@@ -319,7 +380,9 @@ def test_panel_loop_validate_submit_feedback(tmp_path, monkeypatch):
     assert "Traceback" not in json.dumps([c.line for c in checks])
 
     broken = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)  # a slip in the optional code cell
-    code = next(c for c in broken.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q2_cell_kind_code")
+    code = next(
+        c for c in broken.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q2_cell_kind_code"
+    )
     code.source = code.source.replace("answer_q2 = None", "answer_q2 = Shift + Enter")
     nbformat.write(broken, folder / "broken.ipynb")
     (folder / f"{assignment}.ipynb").rename(folder / "kept.ipynb")
@@ -357,7 +420,9 @@ def test_panel_loop_validate_submit_feedback(tmp_path, monkeypatch):
 
     with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:  # the trainer grades the written answer
         gb.find_grade("q7_welcome_post", assignment, assignment, getpass.getuser()).manual_score = 3
-        gb.find_comment("q7_welcome_post", assignment, assignment, getpass.getuser()).manual_comment = "नियम अच्छा है"
+        gb.find_comment(
+            "q7_welcome_post", assignment, assignment, getpass.getuser()
+        ).manual_comment = "नियम अच्छा है"
         gb.db.commit()
     course.feedback(assignment=assignment)
     block = read(panel.my_feedback(assignment)).blocks["q7"]
@@ -371,4 +436,7 @@ def test_panel_loop_validate_submit_feedback(tmp_path, monkeypatch):
     assert "बीत गया" in words, "after the due date: done, no resubmitting"
     [entry] = panel.assignments()
     assert entry.late and "⏰ देर से" in panel._status(entry)
-    assert entry.score == (f"{score + 3:g}", f"{maximum:g}") and f"अंक: {score + 3:g} / {maximum:g}" in panel._status(entry)
+    assert entry.score == (
+        f"{score + 3:g}",
+        f"{maximum:g}",
+    ) and f"अंक: {score + 3:g} / {maximum:g}" in panel._status(entry)

@@ -33,7 +33,10 @@ def _python_strings(path: Path) -> list[tuple[int, str]]:
 def _notebook_texts(path: Path) -> list[tuple[str, str]]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     return [
-        (f"cell {i}", "".join(cell["source"]) + "\n" + json.dumps(cell.get("metadata", {}), ensure_ascii=False))
+        (
+            f"cell {i}",
+            "".join(cell["source"]) + "\n" + json.dumps(cell.get("metadata", {}), ensure_ascii=False),
+        )
         for i, cell in enumerate(nb["cells"])
     ]
 
@@ -47,7 +50,10 @@ def texts(path: Path) -> list[tuple[str, str]]:
     if path.name == "glossary.csv":
         # the banned column lists the variants themselves; everything else in the glossary is checked
         rows = glossary.load(path)
-        return [(f"row {i + 2}", f"{t.hi}\n{t.en}\n{t.definition_hi}\n{t.definition_en}") for i, t in enumerate(rows)]
+        return [
+            (f"row {i + 2}", f"{t.hi}\n{t.en}\n{t.definition_hi}\n{t.definition_en}")
+            for i, t in enumerate(rows)
+        ]
     return [
         (f"line {n}", line) for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
     ]
@@ -97,8 +103,22 @@ def test_glossary_has_the_terms_the_course_uses_and_is_consistent():
     for term in terms:
         assert term.hi and term.en and term.definition_hi and term.definition_en, term
     names = {t.hi for t in terms}
-    for needed in ("सेल", "नोटबुक", "कर्नेल", "फ़ॉरवर्ड", "एंगेजमेंट", "हैशटैग", "तस्वीर का विवरण (alt text)",
-                   "ग़लत", "तारीख़", "मक़सद", "क़दम", "व्हाट्सऐप", "फ़ाइल (File मेनू)", "सहेजें (Save)"):
+    for needed in (
+        "सेल",
+        "नोटबुक",
+        "कर्नेल",
+        "फ़ॉरवर्ड",
+        "एंगेजमेंट",
+        "हैशटैग",
+        "तस्वीर का विवरण (alt text)",
+        "ग़लत",
+        "तारीख़",
+        "मक़सद",
+        "क़दम",
+        "व्हाट्सऐप",
+        "फ़ाइल (File मेनू)",
+        "सहेजें (Save)",
+    ):
         assert needed in names, needed
     assert any(t.en == "bulk" for t in terms)
     variants = glossary.banned_variants()
@@ -109,7 +129,11 @@ def test_glossary_has_the_terms_the_course_uses_and_is_consistent():
 def test_the_check_covers_everything_a_participant_reads():
     """Are lessons (both twins), assignments, quizzes, data and camp's Python all scanned?"""
     names = {p.relative_to(REPO).as_posix() for p in FILES}
-    assert "camp/data/quizzes.json" in names and "camp/data/quizzes/08.json" in names and "camp/data/forwards.csv" in names
+    assert (
+        "camp/data/quizzes.json" in names
+        and "camp/data/quizzes/08.json" in names
+        and "camp/data/forwards.csv" in names
+    )
     assert "camp/lessons/lesson03.py" in names and "camp/panel.py" in names
     assert sum(n.startswith("modules/") for n in names) >= 12
     assert sum(n.startswith("assignments/") for n in names) >= 6
@@ -129,14 +153,28 @@ def test_the_check_fails_on_a_planted_variant(tmp_path):
     assert [p.split(": ")[1] for p in problems(lesson)] == ["गलत → ग़लत", "तारीख → तारीख़"]
 
     nb = tmp_path / "a.ipynb"
-    nb.write_text(json.dumps({"cells": [{"cell_type": "markdown", "source": ["ठीक"],
-                                         "metadata": {"rubric": "व्हाट्सएप ग्रुप में श्रोताओं से पूछें"}}]},
-                             ensure_ascii=False), encoding="utf-8")
+    nb.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "markdown",
+                        "source": ["ठीक"],
+                        "metadata": {"rubric": "व्हाट्सएप ग्रुप में श्रोताओं से पूछें"},
+                    }
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     assert len(problems(nb)) == 2
 
     widget = tmp_path / "widget.py"
-    widget.write_text('LABEL = "अगला कदम"\nWORDS = ("फोटो", "फ़ोटो")  # glossary: accepts variants (typed input)\n',
-                      encoding="utf-8")
+    widget.write_text(
+        'LABEL = "अगला कदम"\nWORDS = ("फोटो", "फ़ोटो")  # glossary: accepts variants (typed input)\n',
+        encoding="utf-8",
+    )
     assert [p.split(": ")[1] for p in problems(widget)] == ["कदम → क़दम"]
 
     data = tmp_path / "forwards.csv"

@@ -35,7 +35,11 @@ from camp import paths
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
 ASSIGNMENT = "00-start-here"
-FIXTURE = json.loads((Path(__file__).resolve().parent.parent / "grader" / "data" / "answers" / f"{ASSIGNMENT}.json").read_text("utf-8"))
+FIXTURE = json.loads(
+    (Path(__file__).resolve().parent.parent / "grader" / "data" / "answers" / f"{ASSIGNMENT}.json").read_text(
+        "utf-8"
+    )
+)
 
 
 def _missing() -> str | None:
@@ -66,7 +70,9 @@ class Camp:
 
     def __init__(self, root: Path, tag: str):
         self.root = root
-        self.settings = hub.Settings(root=root, trainers_group=f"{tag}-trainers", participants_group=f"{tag}-parts")
+        self.settings = hub.Settings(
+            root=root, trainers_group=f"{tag}-trainers", participants_group=f"{tag}-parts"
+        )
         self.trainer = f"{tag}t"
         self.trainer2 = f"{tag}u"  # a second trainer (not the lead)
         self.participants = [f"{tag}a", f"{tag}b", f"{tag}c"]
@@ -78,17 +84,27 @@ class Camp:
         self.proc: subprocess.Popen | None = None
 
     # -- as a Unix user ------------------------------------------------------------------------------------
-    def run_as(self, user: str, *args: str, home: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    def run_as(
+        self, user: str, *args: str, home: Path | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess:
         env = hub.user_env(user, {**self.settings.env(), "CAMP_HOME": str(home or self.settings.course_home)})
         # a trainer's commands run as in their Lab terminal, whose umask (007, grader.hub.singleuser) keeps the
         # course the trainers' group's
         umask = 0o007 if user in (self.trainer, self.trainer2) else 0o022
         done = subprocess.run(
-            list(args), env=env, cwd="/", capture_output=True, text=True, timeout=600, umask=umask,
+            list(args),
+            env=env,
+            cwd="/",
+            capture_output=True,
+            text=True,
+            timeout=600,
+            umask=umask,
             **hub.as_user(user),
         )
         if check and done.returncode:
-            raise AssertionError(f"{args} as {user} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+            raise AssertionError(
+                f"{args} as {user} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+            )
         return done
 
     def camp(self, user: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -110,12 +126,18 @@ class Camp:
         """Log in on the hub's page as a person would; returns the status (302: in, 403: refused)."""
         with requests.Session() as browser:
             browser.get(f"{self.url}/hub/login", timeout=30)
-            reply = browser.post(f"{self.url}/hub/login", allow_redirects=False, timeout=60, data={
-                "username": user, "password": password, "_xsrf": browser.cookies.get("_xsrf")})
+            reply = browser.post(
+                f"{self.url}/hub/login",
+                allow_redirects=False,
+                timeout=60,
+                data={"username": user, "password": password, "_xsrf": browser.cookies.get("_xsrf")},
+            )
             return reply.status_code
 
     def spawn(self, user: str) -> None:
-        if self.api("GET", f"/users/{user}").status_code == 404:  # first login, with the code printed for them
+        if (
+            self.api("GET", f"/users/{user}").status_code == 404
+        ):  # first login, with the code printed for them
             assert self.login(user, self.codes[user]) == 302
         made = self.api("POST", f"/users/{user}/tokens", json={"note": "camp test", "expires_in": 3600})
         assert made.status_code == 201, made.text
@@ -165,7 +187,9 @@ def camp():
         csv = root / "roster.csv"
         csv.write_text(
             "id,name,district,role,phone\n"
-            + "".join(f"{p},प्रतिभागी {i} (Participant {i}),सीहोर,worker,\n" for i, p in enumerate(c.participants, 1))
+            + "".join(
+                f"{p},प्रतिभागी {i} (Participant {i}),सीहोर,worker,\n" for i, p in enumerate(c.participants, 1)
+            )
             + "Not A Unix Name,x,y,worker,\n",
             encoding="utf-8",
         )
@@ -176,24 +200,36 @@ def camp():
         env = {**os.environ, **c.settings.env(), "CAMP_HOME": str(c.settings.course_home)}
         done = subprocess.run(
             [sys.executable, "-m", "grader.cli", "roster", "import", str(csv), "--create-accounts"],
-            env=env, capture_output=True, text=True, timeout=300,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         created += [p for p in c.participants if hub.user_exists(p)]
         assert done.returncode == 1, done.stderr  # the bad row is named; the others are imported
-        assert "line 5" in done.stderr and "roster: 3 added" in done.stdout and "accounts: 3 created" in done.stdout
+        assert (
+            "line 5" in done.stderr
+            and "roster: 3 added" in done.stdout
+            and "accounts: 3 created" in done.stdout
+        )
         c.codes = dict(re.findall(r"^(\S+)\t([a-z2-9]{4}-[a-z2-9]{4})\t", done.stdout, re.M))
         assert sorted(c.codes) == sorted(c.participants)
         for target in (Path(sys.executable), paths.SOURCE_ROOT / "pyproject.toml"):
             grants += hub.grant_traverse(c.participants, target)
 
         cmd, env = hub.hub_command(c.settings)
-        env.update({
-            "CAMP_HUB_PORT": str(c.port), "CAMP_HUB_API_PORT": str(free_port()),
-            "CAMP_HUB_PROXY_API_PORT": str(free_port()), "CAMP_HUB_SERVICE_TOKEN": c.service_token,
-        })
+        env.update(
+            {
+                "CAMP_HUB_PORT": str(c.port),
+                "CAMP_HUB_API_PORT": str(free_port()),
+                "CAMP_HUB_PROXY_API_PORT": str(free_port()),
+                "CAMP_HUB_SERVICE_TOKEN": c.service_token,
+            }
+        )
         log = open(c.settings.state / "test-hub.log", "w", encoding="utf-8")  # root-only folder (0700)
-        c.proc = subprocess.Popen(cmd, env=env, cwd=c.settings.state, stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        c.proc = subprocess.Popen(
+            cmd, env=env, cwd=c.settings.state, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         for _ in range(120):
             try:
                 if c.api("GET", "/").status_code == 200:
@@ -224,8 +260,14 @@ def camp():
 
 
 def _answers(values: dict) -> str:
-    return json.dumps({"format": 1, "answers": {k: {"value": v, "saved": "2026-12-02T10:00:00+00:00"}
-                                                for k, v in sorted(values.items())}})
+    return json.dumps(
+        {
+            "format": 1,
+            "answers": {
+                k: {"value": v, "saved": "2026-12-02T10:00:00+00:00"} for k, v in sorted(values.items())
+            },
+        }
+    )
 
 
 def test_first_login_codes_and_roles(camp):
@@ -235,7 +277,8 @@ def test_first_login_codes_and_roles(camp):
     assert camp.login(alice, camp.codes[camp.participants[1]]) == 403  # another's code
     assert camp.login(alice, camp.codes[alice]) == 302
     assert sorted(camp.api("GET", f"/groups/{camp.settings.trainers_group}").json()["users"]) == sorted(
-        [camp.trainer, camp.trainer2])
+        [camp.trainer, camp.trainer2]
+    )
 
     for user in (alice, camp.trainer):
         camp.spawn(user)
@@ -246,8 +289,9 @@ def test_first_login_codes_and_roles(camp):
     assert "00-start-here.hi.ipynb" in [item["name"] for item in listing["content"]]
     assert camp.api("GET", f"/users/{alice}").json()["servers"][""]["url"] == f"/user/{alice}/"
     home = Path(hub.pwd.getpwnam(alice).pw_dir)
-    assert (home / "camp" / "lessons" / "00-start-here" / "00-start-here.hi.ipynb").stat().st_uid == \
-        hub.pwd.getpwnam(alice).pw_uid
+    assert (
+        home / "camp" / "lessons" / "00-start-here" / "00-start-here.hi.ipynb"
+    ).stat().st_uid == hub.pwd.getpwnam(alice).pw_uid
     assert os.stat(home).st_mode & 0o777 == 0o700
     # A participant cannot run the trainer's commands on the course: Unix permissions say no.
     denied = camp.camp(alice, "collect", ASSIGNMENT, check=False)
@@ -271,14 +315,20 @@ def test_release_submit_collect_grade_feedback_through_the_hub(camp):
         listed = camp.as_user(user, "GET", f"/assignments?course_id={paths.COURSE_ID}").json()
         assert ASSIGNMENT in [a["assignment_id"] for a in listed["value"]]
         assert camp.nbgrader(user, "fetch")["success"]
-        put = camp.as_user(user, "PUT", f"/api/contents/my-work/{ASSIGNMENT}/answers.json",
-                           json={"type": "file", "format": "text", "content": _answers(answers[user])})
+        put = camp.as_user(
+            user,
+            "PUT",
+            f"/api/contents/my-work/{ASSIGNMENT}/answers.json",
+            json={"type": "file", "format": "text", "content": _answers(answers[user])},
+        )
         assert put.status_code in (200, 201), put.text
         assert camp.nbgrader(user, "submit")["success"]
 
     # Bob tries, as his own Unix user (what his kernel or terminal can do):
     inbound = camp.settings.exchange / paths.COURSE_ID / "inbound"
-    probe = camp.python_as(bob, f"""
+    probe = camp.python_as(
+        bob,
+        f"""
 import os, shutil, time
 results = {{}}
 for name, path in [("inbound", {str(inbound)!r}), ("alice_home", {str(Path(hub.pwd.getpwnam(alice).pw_dir))!r}),
@@ -295,20 +345,27 @@ shutil.copytree(os.path.expanduser("~/camp/my-work/{ASSIGNMENT}"), forged)
 ahead = os.path.join({str(inbound)!r}, "{bob}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+ahead")
 shutil.copytree(os.path.expanduser("~/camp/my-work/{ASSIGNMENT}"), ahead)
 print(results)
-""")
+""",
+    )
     assert probe == "{'inbound': 'denied', 'alice_home': 'denied', 'course': 'denied'}"
     via_server = camp.as_user(bob, "GET", f"/api/contents/exchange/{paths.COURSE_ID}/inbound")
     assert via_server.status_code in (403, 404, 500) and alice not in via_server.text
 
     collected = camp.camp(trainer, "collect", ASSIGNMENT).stdout
     assert "ownership checked" in collected
-    assert re.search(rf"rejected: {alice}\+{ASSIGNMENT}\+.*\+forged: claims to be {alice}'s but is owned by {bob}",
-                     collected), collected
-    assert re.search(rf"rejected: {bob}\+{ASSIGNMENT}\+2099-01-01 .*\+ahead: the timestamp .* is in the future", collected)
+    assert re.search(
+        rf"rejected: {alice}\+{ASSIGNMENT}\+.*\+forged: claims to be {alice}'s but is owned by {bob}",
+        collected,
+    ), collected
+    assert re.search(
+        rf"rejected: {bob}\+{ASSIGNMENT}\+2099-01-01 .*\+ahead: the timestamp .* is in the future", collected
+    )
     assert "collected 3 submissions" in collected
     submitted = camp.settings.course_home / "course" / "submitted"
-    assert json.loads((submitted / alice / ASSIGNMENT / "answers.json").read_text("utf-8"))["answers"].keys() == \
-        right.keys(), "Alice's collected submission is her own, not Bob's forgery"
+    assert (
+        json.loads((submitted / alice / ASSIGNMENT / "answers.json").read_text("utf-8"))["answers"].keys()
+        == right.keys()
+    ), "Alice's collected submission is her own, not Bob's forgery"
 
     graded = camp.camp(trainer, "autograde", ASSIGNMENT).stdout
     assert re.search(r"graded 3 · .*ungradable 0", graded), graded
@@ -330,13 +387,16 @@ print(results)
     assert {k: float(v) for k, v in scores.items()} == {alice: 6.0, bob: 4.0, carol: 0.0}, scores
 
     # Feedback travels by names only their authors can compute: nobody may list the folder.
-    peek = camp.python_as(carol, f"""
+    peek = camp.python_as(
+        carol,
+        f"""
 import os
 try:
     os.listdir({str(camp.settings.exchange / paths.COURSE_ID / "feedback")!r}); print("read")
 except PermissionError:
     print("denied")
-""")
+""",
+    )
     assert peek == "denied"
 
 
@@ -344,8 +404,11 @@ def _page_score(camp, user: str) -> float:
     """The score on the newest feedback page the participant fetched through her own server."""
     folder = camp.as_user(user, "GET", f"/api/contents/my-work/{ASSIGNMENT}/feedback").json()["content"]
     newest = max(folder, key=lambda item: item["name"])  # one folder per submission time
-    pages = [item for item in camp.as_user(user, "GET", f"/api/contents/{newest['path']}").json()["content"]
-             if item["name"].endswith(".html")]
+    pages = [
+        item
+        for item in camp.as_user(user, "GET", f"/api/contents/{newest['path']}").json()["content"]
+        if item["name"].endswith(".html")
+    ]
     assert len(pages) == 1, pages
     page = camp.as_user(user, "GET", f"/api/contents/{pages[0]['path']}").json()["content"]
     return float(re.search(r"Score: ([\d.]+) / ([\d.]+)", page).group(1))
@@ -360,7 +423,10 @@ def _utcnow() -> datetime:
 
 def _gradebook(camp, user: str, code: str) -> dict:
     """Run `code` (which fills `out`) with the course's gradebook open, as `user`; returns `out`."""
-    return json.loads(camp.python_as(user, f"""
+    return json.loads(
+        camp.python_as(
+            user,
+            f"""
 import datetime
 import json
 from nbgrader.api import Gradebook
@@ -369,7 +435,9 @@ out = {{}}
 with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
 {textwrap.indent(textwrap.dedent(code), "    ")}
 print(json.dumps(out, default=str))
-"""))
+""",
+        )
+    )
 
 
 def test_a_back_dated_submission_is_collected_with_its_true_time(camp):
@@ -379,13 +447,19 @@ def test_a_back_dated_submission_is_collected_with_its_true_time(camp):
     submitted = camp.settings.course_home / "course" / "submitted" / carol / ASSIGNMENT
     first = datetime.strptime((submitted / "timestamp.txt").read_text(), STAMP)  # her honest submission
     claimed, due_utc = first + timedelta(seconds=1), first + timedelta(seconds=2)
-    _gradebook(camp, trainer, f"gb.update_or_create_assignment({ASSIGNMENT!r}, "
-                              f"duedate=datetime.datetime.fromisoformat({due_utc.isoformat()!r}))")
+    _gradebook(
+        camp,
+        trainer,
+        f"gb.update_or_create_assignment({ASSIGNMENT!r}, "
+        f"duedate=datetime.datetime.fromisoformat({due_utc.isoformat()!r}))",
+    )
     # a minute past the due date (her claim must be older than the folder by more than collect's tolerance)
     time.sleep(max(0.0, (due_utc + timedelta(seconds=65) - _utcnow()).total_seconds()))
 
     inbound = camp.settings.exchange / paths.COURSE_ID / "inbound"
-    name = camp.python_as(carol, f"""
+    name = camp.python_as(
+        carol,
+        f"""
 import base64, os, secrets, shutil
 stamp = {claimed.strftime(STAMP)!r}  # just before the due date, just after her first submission
 past = {claimed.replace(tzinfo=timezone.utc).timestamp()!r}
@@ -409,10 +483,13 @@ for root, dirs, files in os.walk(folder):
         os.utime(os.path.join(root, entry), (past, past))
 os.utime(folder, (past, past))  # every modification time says so too
 print(name)
-""")
+""",
+    )
     out = camp.camp(trainer, "collect", ASSIGNMENT).stdout
     assert "new or updated: " + carol + ")" in out, out  # Alice's and Bob's honest folders: unchanged
-    stamp = (camp.settings.course_home / "course" / "submitted" / carol / ASSIGNMENT / "timestamp.txt").read_text()
+    stamp = (
+        camp.settings.course_home / "course" / "submitted" / carol / ASSIGNMENT / "timestamp.txt"
+    ).read_text()
     written = datetime.strptime(stamp, STAMP)
     assert written > due_utc, f"collected as of {stamp}, the due date was {due_utc} UTC:\n{out}"
     assert written <= _utcnow() + timedelta(seconds=5)
@@ -421,16 +498,22 @@ print(name)
 
     graded = camp.camp(trainer, "autograde", ASSIGNMENT).stdout
     assert re.search(r"graded 1 · .*ungradable 0", graded), graded  # hers; the others' are unchanged
-    late = _gradebook(camp, trainer, f"""
+    late = _gradebook(
+        camp,
+        trainer,
+        f"""
 for student in {camp.participants!r}:
     sub = gb.find_submission({ASSIGNMENT!r}, student)
     out[student] = [sub.total_seconds_late, sub.score]
-""")
+""",
+    )
     assert late[carol][0] > 0 and late[carol][1] == 6.0, late  # her work counts, and counts as late
     # Honest submissions keep the time nbgrader's submit wrote (the one in their folder's name).
     names = os.listdir(inbound)  # root may list it; participants may not
     for honest in camp.participants[:2]:
-        kept = (camp.settings.course_home / "course" / "submitted" / honest / ASSIGNMENT / "timestamp.txt").read_text()
+        kept = (
+            camp.settings.course_home / "course" / "submitted" / honest / ASSIGNMENT / "timestamp.txt"
+        ).read_text()
         assert any(n.startswith(f"{honest}+{ASSIGNMENT}+{kept}+") for n in names), (honest, kept)
 
 
@@ -440,18 +523,26 @@ def test_a_second_trainer_grades_the_same_course_and_a_participant_cannot(camp):
     alice, bob, _ = camp.participants
     second = camp.trainer2
     camp.spawn(second)
-    put = camp.as_user(bob, "PUT", f"/api/contents/my-work/{ASSIGNMENT}/answers.json",
-                       json={"type": "file", "format": "text", "content": _answers(FIXTURE["widget_answers"])})
+    put = camp.as_user(
+        bob,
+        "PUT",
+        f"/api/contents/my-work/{ASSIGNMENT}/answers.json",
+        json={"type": "file", "format": "text", "content": _answers(FIXTURE["widget_answers"])},
+    )
     assert put.status_code in (200, 201), put.text
     assert camp.nbgrader(bob, "submit")["success"]  # Bob tries again, now right
 
     collected = camp.formgrader(second, f"assignment/{ASSIGNMENT}/collect")
     assert collected.status_code == 200 and collected.json()["success"], collected.text
     answers = camp.settings.course_home / "course" / "submitted" / bob / ASSIGNMENT / "answers.json"
-    assert {k: v["value"] for k, v in json.loads(answers.read_text("utf-8"))["answers"].items()} == \
-        FIXTURE["widget_answers"], "her Collect took Bob's new submission"
-    for action in (f"submission/{ASSIGNMENT}/{bob}/autograde", f"assignment/{ASSIGNMENT}/{bob}/generate_feedback",
-                   f"assignment/{ASSIGNMENT}/{bob}/release_feedback"):
+    assert {k: v["value"] for k, v in json.loads(answers.read_text("utf-8"))["answers"].items()} == FIXTURE[
+        "widget_answers"
+    ], "her Collect took Bob's new submission"
+    for action in (
+        f"submission/{ASSIGNMENT}/{bob}/autograde",
+        f"assignment/{ASSIGNMENT}/{bob}/generate_feedback",
+        f"assignment/{ASSIGNMENT}/{bob}/release_feedback",
+    ):
         done = camp.formgrader(second, action)
         assert done.status_code == 200 and done.json()["success"], (action, done.text[-3000:])
     assert camp.nbgrader(bob, "fetch_feedback")["success"]
@@ -462,17 +553,24 @@ def test_a_second_trainer_grades_the_same_course_and_a_participant_cannot(camp):
         graded = camp.camp(trainer, "autograde", ASSIGNMENT, "--force").stdout
         assert re.search(r"graded 3 · .*ungradable 0", graded), (trainer, graded)
     camp.camp(camp.trainer, "feedback", ASSIGNMENT)
-    scores = _gradebook(camp, second, f"""
+    scores = _gradebook(
+        camp,
+        second,
+        f"""
 for student in {camp.participants!r}:
     out[student] = gb.find_submission({ASSIGNMENT!r}, student).score
-""")
+""",
+    )
     assert scores == {alice: 6.0, bob: 6.0, camp.participants[2]: 6.0}, scores
 
     # A participant: no Formgrader in her server, none of the trainer's server, no course folder.
     assert camp.formgrader(alice, f"assignment/{ASSIGNMENT}/collect").status_code == 404
-    foreign = requests.post(f"{camp.url}/user/{second}/formgrader/api/assignment/{ASSIGNMENT}/collect",
-                            headers={"Authorization": f"token {camp.tokens[alice]}"}, timeout=60,
-                            allow_redirects=False)
+    foreign = requests.post(
+        f"{camp.url}/user/{second}/formgrader/api/assignment/{ASSIGNMENT}/collect",
+        headers={"Authorization": f"token {camp.tokens[alice]}"},
+        timeout=60,
+        allow_redirects=False,
+    )
     assert foreign.status_code in (302, 403, 404), foreign.status_code
     assert "success" not in foreign.text
     denied = camp.camp(alice, "autograde", ASSIGNMENT, check=False)

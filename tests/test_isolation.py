@@ -141,9 +141,11 @@ def _course(home: Path):
     init_course()
     source = home / "course" / "source" / A / f"{A}.ipynb"
     src = nbformat.read(source, as_version=4)
-    swaps = {"q2_cell_kind": ('"markdown"', json.dumps(CANARIES["q2_cell_kind"])),
-             "q3_engagements": ("got, 60,", f"got, {CANARIES['q3_engagements']},"),
-             "q6_hashtag": ('"#SamparkSetuCamp"', json.dumps(CANARIES["q6_hashtag"]))}
+    swaps = {
+        "q2_cell_kind": ('"markdown"', json.dumps(CANARIES["q2_cell_kind"])),
+        "q3_engagements": ("got, 60,", f"got, {CANARIES['q3_engagements']},"),
+        "q6_hashtag": ('"#SamparkSetuCamp"', json.dumps(CANARIES["q6_hashtag"])),
+    }
     for cell in src.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         for qid, (old, new) in swaps.items():
@@ -185,20 +187,31 @@ def _printed(home: Path, student: str) -> str:
 
 def _run_batch(tmp_path_factory, switches: str):
     if not sandbox.bwrap_works():
-        pytest.skip("needs bubblewrap (`make test` installs it as root): these are properties of the strong sandbox")
+        pytest.skip(
+            "needs bubblewrap (`make test` installs it as root): these are properties of the strong sandbox"
+        )
     home = tmp_path_factory.mktemp("isolation-off" if switches else "isolation-on")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CAMP_HOME", str(home))
         mp.setenv("CAMP_UNSAFE_TEST_SWITCHES", switches)
         release_nb = _course(home)
         _put(home, "honest1", release_nb, _answers(WITH_CANARIES))
-        _put(home, "attacker", _with_code(release_nb, SPY.replace("NEEDLES", _hidden(NEEDLES)) + PROBE),
-             _answers(RIGHT))
+        _put(
+            home,
+            "attacker",
+            _with_code(release_nb, SPY.replace("NEEDLES", _hidden(NEEDLES)) + PROBE),
+            _answers(RIGHT),
+        )
         _put(home, "honest2", release_nb, _answers(WITH_CANARIES))
-        result = engine.autograde_batch(assignment=A, workers=1, cell_timeout=60, notebook_timeout=240,
-                                        show_progress=False)
-        return {"home": home, "result": result, "scores": _scores(result),
-                "attacker": _printed(home, "attacker") if result.outcome.get("attacker") == "graded" else ""}
+        result = engine.autograde_batch(
+            assignment=A, workers=1, cell_timeout=60, notebook_timeout=240, show_progress=False
+        )
+        return {
+            "home": home,
+            "result": result,
+            "scores": _scores(result),
+            "attacker": _printed(home, "attacker") if result.outcome.get("attacker") == "graded" else "",
+        }
 
 
 @pytest.fixture(scope="module")
@@ -276,9 +289,11 @@ def test_links_fifos_and_devices_in_a_submission_change_nothing(tmp_path_factory
             (folder / "sub" / "up").symlink_to("../..")
 
         # a second participant plants links in its own job folder and /tmp for whoever comes next
-        code = ("import os\nprint('LISTING', sorted(f for f in os.listdir('.') if f != '.ipython'))\n"
-                "os.symlink('/tmp', 'planted-link')\nos.symlink('..', 'answers.json.bak')\n"
-                "open('/tmp/planted', 'w').write('x')\nos.mkfifo('fifo')\n")
+        code = (
+            "import os\nprint('LISTING', sorted(f for f in os.listdir('.') if f != '.ipython'))\n"
+            "os.symlink('/tmp', 'planted-link')\nos.symlink('..', 'answers.json.bak')\n"
+            "open('/tmp/planted', 'w').write('x')\nos.mkfifo('fifo')\n"
+        )
         _put(home, "seeded", release_nb, _answers(RIGHT), extra=hostile)
         _put(home, "planter", _with_code(release_nb, code), _answers(RIGHT))
         _put(home, "honest2", release_nb, _answers(WITH_CANARIES))
@@ -288,14 +303,18 @@ def test_links_fifos_and_devices_in_a_submission_change_nothing(tmp_path_factory
         refused = result.outcome.pop("seeded")
         assert refused.startswith("ungradable: refused: ") and "answers.json: a link" in refused, refused
         assert "pipe: a special file" in refused and "gradebook.db: a link" in refused, refused
-        assert result.outcome == {"planter": "graded", "honest1": "graded", "honest2": "graded"}, result.outcome
+        assert result.outcome == {"planter": "graded", "honest1": "graded", "honest2": "graded"}, (
+            result.outcome
+        )
         assert sum(scores["honest1"].values()) == FULL and sum(scores["honest2"].values()) == FULL
         listing = next(line for line in _printed(home, "planter").splitlines() if line.startswith("LISTING"))
         assert listing == "LISTING ['answers.json', 'timestamp.txt']", listing
         assert gradebook.read_bytes()[:16] == before == b"SQLite format 3\x00"
         assert not Path("/tmp/planted").exists()
         assert (honest / "answers.json").read_text(encoding="utf-8") == _answers(WITH_CANARIES)
-        assert not list((home / "course" / "autograded").glob("seeded")), "nothing of a refused folder is copied"
+        assert not list((home / "course" / "autograded").glob("seeded")), (
+            "nothing of a refused folder is copied"
+        )
 
 
 # -- a dead zygote is restarted; every honest participant still gets the exact score --------------------------------
@@ -311,9 +330,15 @@ def _zygotes(home: Path) -> list[int]:
             except (OSError, IndexError, ValueError):
                 continue
             procs[int(pid)] = (cmd, ppid, cwd)
-    return [pid for pid, (cmd, ppid, cwd) in procs.items()
-            if b"grader.zygote" in cmd and not cmd[0].endswith(b"bwrap") and cwd.startswith(str(home))
-            and ppid in procs and procs[ppid][0][0].endswith(b"bwrap")]
+    return [
+        pid
+        for pid, (cmd, ppid, cwd) in procs.items()
+        if b"grader.zygote" in cmd
+        and not cmd[0].endswith(b"bwrap")
+        and cwd.startswith(str(home))
+        and ppid in procs
+        and procs[ppid][0][0].endswith(b"bwrap")
+    ]
 
 
 def test_the_zygote_killed_mid_batch_costs_no_honest_participant_a_point(tmp_path_factory):
@@ -355,10 +380,18 @@ def test_answer_records_are_plain_small_data():
     from camp.check import ANSWER_MIME
     from grader.verdict import answer_record, judge
 
-    cell = {"outputs": [{"output_type": "display_data", "data": {ANSWER_MIME: {"qid": "q1", "value": "A"}}},
-                        {"output_type": "display_data", "data": {ANSWER_MIME: {"qid": "q1", "value": "B"}}}]}
+    cell = {
+        "outputs": [
+            {"output_type": "display_data", "data": {ANSWER_MIME: {"qid": "q1", "value": "A"}}},
+            {"output_type": "display_data", "data": {ANSWER_MIME: {"qid": "q1", "value": "B"}}},
+        ]
+    }
     assert answer_record(cell) == (True, "A")
-    huge = {"outputs": [{"output_type": "display_data", "data": {ANSWER_MIME: {"qid": "q1", "value": "x" * 70_000}}}]}
+    huge = {
+        "outputs": [
+            {"output_type": "display_data", "data": {ANSWER_MIME: {"qid": "q1", "value": "x" * 70_000}}}
+        ]
+    }
     assert answer_record(huge) == (False, None)
     passed, hi, en = judge('check.equal("q1_x", got, "A", hint_hi="हिंट", hint_en="hint")', "q1_x", "B")
     assert (passed, hi, en) == (False, "हिंट", "hint")

@@ -21,7 +21,8 @@ def test_participant_and_trainer_journey(fresh_home, tmp_path):
     me = getpass.getuser()
     people = tmp_path / "roster.csv"
     people.write_text(
-        f'id,name,district,role,phone\n{me},"वर्मा, आशा (Verma, Asha)",सीहोर,worker,9876543210\n', encoding="utf-8"
+        f'id,name,district,role,phone\n{me},"वर्मा, आशा (Verma, Asha)",सीहोर,worker,9876543210\n',
+        encoding="utf-8",
     )
     course.init_course()
     assert roster.import_roster(file=people).added == 1
@@ -30,7 +31,9 @@ def test_participant_and_trainer_journey(fresh_home, tmp_path):
     fixture = answer_fixture(ASSIGNMENT)
     import nbformat
 
-    nb = answer_with_widgets(nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4), fixture["widget_answers"], folder)
+    nb = answer_with_widgets(
+        nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4), fixture["widget_answers"], folder
+    )
     nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
     participant.submit(assignment=ASSIGNMENT)
     assert progress.assignments()[ASSIGNMENT]["submitted"]
@@ -68,5 +71,8 @@ def test_broken_submissions_get_clear_reasons_and_the_batch_goes_on(fresh_home, 
     outcome = course.autograde(assignment=ASSIGNMENT)
     assert outcome["good"] == "graded"
     assert outcome["corrupt"] == "ungradable: notebook is not valid JSON"
-    assert outcome["renamed"] == "ungradable: notebook 00-start-here.ipynb missing from the submission (found: my copy.ipynb)"
+    assert (
+        outcome["renamed"]
+        == "ungradable: notebook 00-start-here.ipynb missing from the submission (found: my copy.ipynb)"
+    )
     assert outcome["missing"] == "ungradable: notebook 00-start-here.ipynb missing from the submission"

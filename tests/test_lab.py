@@ -63,6 +63,10 @@ def test_nbgraders_english_validate_button_is_off(server):
     """Participants validate in the Hindi panel; nbgrader's English toolbar Validate is disabled in the Lab."""
     status, body = _get(server + "/lab")
     assert status == 200
-    config = json.loads(body.split('id="jupyter-config-data" type="application/json">')[1].split("</script>")[0])
-    assert "@jupyter/nbgrader:validate-assignment" in config["disabledExtensions"], config["disabledExtensions"]
+    config = json.loads(
+        body.split('id="jupyter-config-data" type="application/json">')[1].split("</script>")[0]
+    )
+    assert "@jupyter/nbgrader:validate-assignment" in config["disabledExtensions"], config[
+        "disabledExtensions"
+    ]
     assert "@jupyter/nbgrader:assignment-list" not in config["disabledExtensions"]

@@ -31,8 +31,14 @@ MODULE = "jupyterlab_language_pack_hi_IN"
 GLOSSARY = REPO / "camp" / "data" / "glossary.csv"
 #: The terms the course used before camp/data/glossary.csv existed; the glossary, when present, is checked too.
 BASE_TERMS = {
-    "cell": "सेल", "notebook": "नोटबुक", "kernel": "कर्नेल", "file": "फ़ाइल", "edit": "संपादन", "view": "देखें",
-    "run": "चलाएँ", "save": "सहेजें",
+    "cell": "सेल",
+    "notebook": "नोटबुक",
+    "kernel": "कर्नेल",
+    "file": "फ़ाइल",
+    "edit": "संपादन",
+    "view": "देखें",
+    "run": "चलाएँ",
+    "save": "सहेजें",
 }
 MENU_BAR = ["फ़ाइल", "संपादन", "देखें", "चलाएँ", "कर्नेल", "टैब", "सेटिंग्स", "सहायता"]
 TOKEN = "camp-language-token"
@@ -66,7 +72,9 @@ def _all_entries():
 def test_pack_is_installed_with_jupyterlabs_entry_point_and_layout():
     """Installed like the official packs: entry point hi_IN → the module, locale/hi_IN/LC_MESSAGES/*.json+.mo."""
     points = {e.name: e for e in entry_points(group="jupyterlab.languagepack")}
-    assert "hi_IN" in points, "pip install -e packages/jupyterlab-language-pack-hi-IN (make lab / make test do it)"
+    assert "hi_IN" in points, (
+        "pip install -e packages/jupyterlab-language-pack-hi-IN (make lab / make test do it)"
+    )
     module = points["hi_IN"].load()
     assert module.__name__ == MODULE  # the name jupyterlab_server imports for the server's .mo files
     messages = Path(module.__file__).parent / "locale" / "hi_IN" / "LC_MESSAGES"
@@ -115,9 +123,18 @@ def test_untranslated_strings_are_left_out_so_they_fall_back_to_english():
 #: JupyterLab fills their %1 with the file type's English name ("Save Notebook", "Rename Notebook…"); the Hindi
 #: labels leave it out ("सहेजें", "नाम बदलें…"), so the File menu shows no English word.
 FILE_TYPE_LABELS = {
-    "Save %1", "Save %1 As…", "Reload %1 from Disk", "Revert %1 to Checkpoint…", "Revert %1 to checkpoint",
-    "Rename%1…", "Duplicate %1", "Delete %1", "New View for %1", "Are you sure you want to reload the %1 from the disk?",
-    "Are you sure you want to revert the %1 to checkpoint? ", "No checkpoints are available for this %1.",
+    "Save %1",
+    "Save %1 As…",
+    "Reload %1 from Disk",
+    "Revert %1 to Checkpoint…",
+    "Revert %1 to checkpoint",
+    "Rename%1…",
+    "Duplicate %1",
+    "Delete %1",
+    "New View for %1",
+    "Are you sure you want to reload the %1 from the disk?",
+    "Are you sure you want to revert the %1 to checkpoint? ",
+    "No checkpoints are available for this %1.",
 }
 
 
@@ -150,16 +167,33 @@ def test_msgids_are_jupyterlab_4s_own_strings():
     schemas = "".join(p.read_text(encoding="utf-8") for p in (share / "schemas").rglob("*.json"))
     assert jupyterlab.__version__.startswith("4.")
     translated = [e for e in _entries() if e.translated]
-    found = [e for e in translated if any(
-        form in (schemas if e.context == "menu" else static)
-        for form in (e.msgid, json.dumps(e.msgid)[1:-1], e.msgid.replace("'", "\\'")))]
+    found = [
+        e
+        for e in translated
+        if any(
+            form in (schemas if e.context == "menu" else static)
+            for form in (e.msgid, json.dumps(e.msgid)[1:-1], e.msgid.replace("'", "\\'"))
+        )
+    ]
     # A few of the catalogue's messages are older ones JupyterLab 4.6 no longer shows (kept, harmless).
     assert len(found) >= 0.9 * len(translated), [e.msgid for e in translated if e not in found][:20]
     essential = ["File", "Edit", "View", "Run", "Kernel", "Tabs", "Settings", "Help"]
     assert all(f'"label": "{label}"' in schemas for label in essential)
-    for phrase in ["Run All Cells", "Restart Kernel…", "Interrupt Kernel", "Save %1", "Rename File", "New Folder",
-                   "Upload Files", "Kernel status: %1", "Restart Kernel?", "Save changes in \"%1\" before closing?",
-                   "The kernel for %1 appears to have died. It will restart automatically.", "Idle", "Busy"]:
+    for phrase in [
+        "Run All Cells",
+        "Restart Kernel…",
+        "Interrupt Kernel",
+        "Save %1",
+        "Rename File",
+        "New Folder",
+        "Upload Files",
+        "Kernel status: %1",
+        "Restart Kernel?",
+        'Save changes in "%1" before closing?',
+        "The kernel for %1 appears to have died. It will restart automatically.",
+        "Idle",
+        "Busy",
+    ]:
         assert json.dumps(phrase)[1:-1] in static or phrase in static, phrase
         assert any(e.msgid == phrase and e.translated for e in translated), phrase
 
@@ -207,7 +241,9 @@ def _disagreements(terms: dict[str, tuple[str, ...]]) -> list[tuple[str, str, st
     for e in _all_entries():
         if not e.translated or "{" in e.msgid or "`" in e.msgid:
             continue  # developer text (a JSON shape, `names` in code) keeps its English identifiers
-        source = re.sub("jupyter notebook", "", e.msgid, flags=re.IGNORECASE)  # the product's name stays a name
+        source = re.sub(
+            "jupyter notebook", "", e.msgid, flags=re.IGNORECASE
+        )  # the product's name stays a name
         for term, hindi in terms.items():
             # "Save" in "Save All", "Cells" in "Run All Cells"; not "Running", "Profile", "Update"
             if not re.search(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])", source, flags=re.IGNORECASE):
@@ -234,8 +270,13 @@ def test_no_translation_uses_a_banned_spelling():
         pytest.skip("camp/data/glossary.csv is not there yet")
     from camp import glossary
 
-    bad = [(e.msgid, text, found) for e in _all_entries() if e.translated for text in e.strings
-           if (found := glossary.find_banned(text, GLOSSARY))]
+    bad = [
+        (e.msgid, text, found)
+        for e in _all_entries()
+        if e.translated
+        for text in e.strings
+        if (found := glossary.find_banned(text, GLOSSARY))
+    ]
     assert not bad, bad[:20]
 
 
@@ -252,7 +293,9 @@ def test_the_glossary_checks_can_fail():
 
 
 def test_coverage_script_prints_the_share_of_participant_visible_strings():
-    out = subprocess.run([sys.executable, "-m", f"{MODULE}.coverage"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", f"{MODULE}.coverage"], capture_output=True, text=True, check=True
+    )
     for area in ("menus", "notebook", "dialogs", "file browser", "launcher", "other extensions"):
         assert area in out.stdout, out.stdout
     done, total = map(int, re.search(r"all participant-visible strings\s+(\d+) / (\d+)", out.stdout).groups())
@@ -299,7 +342,9 @@ def test_camp_lab_command_selects_hindi_before_starting_jupyterlab(tmp_path, mon
     monkeypatch.setattr(os, "execvpe", fake_exec)
     with pytest.raises(Started) as started:
         lab.start_lab(port=8999)
-    settings = Path(str(started.value)) / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    settings = (
+        Path(str(started.value)) / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    )
     assert settings == _language_setting(tmp_path)
     assert json.loads(settings.read_text(encoding="utf-8")) == {"locale": "hi_IN"}
 
@@ -324,13 +369,36 @@ def server(tmp_path_factory):
         init_course()
         assert lab.select_language() is not None
         notebook = home / "भाषा-जाँच.ipynb"
-        notebook.write_text(json.dumps({
-            "cells": [{"cell_type": "code", "execution_count": None, "id": "a1", "metadata": {}, "outputs": [],
-                       "source": "print('नमस्ते')"}],
-            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                        "name": "python3"}},
-            "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
-        extra = {"JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"), "JUPYTER_DATA_DIR": str(jupyter / "data")}
+        notebook.write_text(
+            json.dumps(
+                {
+                    "cells": [
+                        {
+                            "cell_type": "code",
+                            "execution_count": None,
+                            "id": "a1",
+                            "metadata": {},
+                            "outputs": [],
+                            "source": "print('नमस्ते')",
+                        }
+                    ],
+                    "metadata": {
+                        "kernelspec": {
+                            "display_name": "Python 3 (ipykernel)",
+                            "language": "python",
+                            "name": "python3",
+                        }
+                    },
+                    "nbformat": 4,
+                    "nbformat_minor": 5,
+                }
+            ),
+            encoding="utf-8",
+        )
+        extra = {
+            "JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"),
+            "JUPYTER_DATA_DIR": str(jupyter / "data"),
+        }
         with running_lab(TOKEN, log=jupyter / "lab.log", extra_env=extra) as base:
             yield base, home, notebook.name
 
@@ -342,7 +410,9 @@ def test_jupyter_lab_lists_and_serves_hindi(server):
     status, body = http_get(base + "/lab/api/translations", TOKEN)
     packs = json.loads(body)
     assert status == 200 and not packs["message"], packs
-    assert packs["data"]["hi_IN"]["nativeName"].startswith("हिन्दी")  # Settings → Language lists "हिन्दी (भारत)"
+    assert packs["data"]["hi_IN"]["nativeName"].startswith(
+        "हिन्दी"
+    )  # Settings → Language lists "हिन्दी (भारत)"
     status, body = http_get(base + "/lab/api/translations/hi_IN", TOKEN)
     data = json.loads(body)["data"]["jupyterlab"]
     assert data["menu\x04Help"] == ["सहायता"] and data["Restart Kernel?"] == ["कर्नेल फिर से शुरू करें?"]
@@ -363,7 +433,9 @@ def page(server):
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found ({CHROMIUM}): `make test` installs it as root with apt-get")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: make test does it")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed: make test does it"
+    )
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -383,7 +455,9 @@ def _shot(page, tmp_path: Path, name: str) -> None:
 
 def _menu_bar(page) -> list[str]:
     """The menu bar's titles; nbgrader's own "Nbgrader" menu (no translation hooks, the trainer's) left out."""
-    titles = [nfc(t.strip()) for t in page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_text_contents()]
+    titles = [
+        nfc(t.strip()) for t in page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_text_contents()
+    ]
     return [t for t in titles if t != "Nbgrader"]
 
 
@@ -405,7 +479,9 @@ def _context_menu(page) -> list[str]:
 
 
 #: English that may stay: product names, the kernel's own help links (ipykernel's), nbgrader's own items.
-ENGLISH_NAMES = re.compile(r"^(Jupytext|(Python|IPython|NumPy|SciPy|Matplotlib|SymPy|pandas) Reference|.*[Aa]ssignment.*)$")
+ENGLISH_NAMES = re.compile(
+    r"^(Jupytext|(Python|IPython|NumPy|SciPy|Matplotlib|SymPy|pandas) Reference|.*[Aa]ssignment.*)$"
+)
 
 
 def _english_only_names(items: list[str]) -> None:
@@ -416,12 +492,16 @@ def _english_only_names(items: list[str]) -> None:
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.xdist_group("browser")
-def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_click_away(server, page, tmp_path):
+def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_click_away(
+    server, page, tmp_path
+):
     from playwright.sync_api import expect
 
     base, home, notebook = server
     page.goto(f"{base}/lab/tree/{urllib.parse.quote(notebook)}?token={TOKEN}")
-    expect(page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").first).to_have_text(nfc("फ़ाइल"), timeout=90_000)
+    expect(page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").first).to_have_text(
+        nfc("फ़ाइल"), timeout=90_000
+    )
     bar = _menu_bar(page)
     assert bar[:8] == [nfc(x) for x in MENU_BAR], bar
     # The notebook is open with its kernel: the status bar says "… | खाली" (Idle) in Hindi.
@@ -433,9 +513,17 @@ def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_cli
     expect(status).to_be_visible()
     # The notebook toolbar's buttons are named in Hindi (save, insert, cut, run, interrupt, restart …).
     toolbar = page.locator(".jp-NotebookPanel-toolbar")
-    for name in ["सहेजें और चेकपॉइंट बनाएँ", "नीचे एक सेल जोड़ें", "यह सेल काटें", "यह सेल चलाएँ और आगे बढ़ें",
-                 "कर्नेल को रोकें", "कर्नेल फिर से शुरू करें"]:
-        expect(toolbar.get_by_role("button", name=re.compile(f"^{re.escape(name)}( \\(.*\\))?$")).first).to_be_attached()
+    for name in [
+        "सहेजें और चेकपॉइंट बनाएँ",
+        "नीचे एक सेल जोड़ें",
+        "यह सेल काटें",
+        "यह सेल चलाएँ और आगे बढ़ें",
+        "कर्नेल को रोकें",
+        "कर्नेल फिर से शुरू करें",
+    ]:
+        expect(
+            toolbar.get_by_role("button", name=re.compile(f"^{re.escape(name)}( \\(.*\\))?$")).first
+        ).to_be_attached()
     expect(toolbar.get_by_role("combobox", name="सेल का प्रकार")).to_be_attached()
     _shot(page, tmp_path, "notebook")
     # Each menu: its items, mostly Hindi; a few key ones checked by name.
@@ -449,8 +537,7 @@ def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_cli
         "फ़ाइल": ["नया", "सहेजें", "इस नाम से सहेजें…", "सब सहेजें", "हाल का खोलें", "नाम बदलें…", "डाउनलोड करें"],
         "संपादन": ["पूर्ववत करें", "सेल काटें", "सेल मिटाएँ"],
         "चलाएँ": ["सभी सेल चलाएँ", "चुने गए सेल से ऊपर के सभी सेल चलाएँ"],
-        "कर्नेल": ["कर्नेल रोकें", "कर्नेल फिर से शुरू करें…", "कर्नेल फिर से शुरू करें और सभी सेल चलाएँ…",
-                   "कर्नेल बदलें…"],
+        "कर्नेल": ["कर्नेल रोकें", "कर्नेल फिर से शुरू करें…", "कर्नेल फिर से शुरू करें और सभी सेल चलाएँ…", "कर्नेल बदलें…"],
         "टैब": ["अगले टैब पर जाएँ"],
         "सेटिंग्स": ["भाषा", "थीम"],
         "देखें": ["रूप-रंग", "फ़ाइल ब्राउज़र", "लाइन नंबर दिखाएँ"],
@@ -478,7 +565,9 @@ def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_cli
     page.keyboard.press("Escape")
     page.locator(".jp-DirListing-item", has_text=notebook).first.click(button="right")
     items = _context_menu(page)
-    assert {nfc(i) for i in ["खोलें", "नाम बदलें", "रद्दी में डालें", "काटें", "कॉपी करें", "डाउनलोड करें"]} <= set(items), items
+    assert {nfc(i) for i in ["खोलें", "नाम बदलें", "रद्दी में डालें", "काटें", "कॉपी करें", "डाउनलोड करें"]} <= set(items), (
+        items
+    )
     _english_only_names(items)
     _shot(page, tmp_path, "file-context-menu")
     page.keyboard.press("Escape")

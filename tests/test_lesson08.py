@@ -19,7 +19,9 @@ from camp.lang import CampError  # noqa: E402
 from camp.lessons import lesson08, shown  # noqa: E402
 
 KEY = json.loads(
-    (Path(__file__).resolve().parents[1] / "grader" / "data" / "answers" / "08-rules.json").read_text(encoding="utf-8")
+    (Path(__file__).resolve().parents[1] / "grader" / "data" / "answers" / "08-rules.json").read_text(
+        encoding="utf-8"
+    )
 )["widget_answers"]
 
 
@@ -40,7 +42,13 @@ def _failed(rules) -> list[str]:
 
 @pytest.mark.parametrize(
     ("share", "place", "shape"),
-    [(12, "top", "band"), (10, "bottom", "band"), (3, "bottom", "corner"), (11, "top", "corner"), (15, "middle", "band")],
+    [
+        (12, "top", "band"),
+        (10, "bottom", "band"),
+        (3, "bottom", "corner"),
+        (11, "top", "corner"),
+        (15, "middle", "band"),
+    ],
 )
 def test_the_label_is_measured_in_the_pixels(share, place, shape):
     """Does the checker find the drawn band and measure its share of the picture and its third exactly?"""
@@ -75,11 +83,17 @@ def test_check_image_reads_the_creator_from_the_metadata_or_the_caption():
     anonymous = lesson08.poster(share=12, place="top", creator="")
     ok = dict(kind="video", label="AI-Generated", record_kept=True)
     assert _failed(lesson08.check_image(made, **ok)[1]) == []
-    assert _failed(lesson08.check_image(anonymous, **ok)[1]) == ["The responsible entity named in the caption or metadata"]
+    assert _failed(lesson08.check_image(anonymous, **ok)[1]) == [
+        "The responsible entity named in the caption or metadata"
+    ]
     assert _failed(lesson08.check_image(anonymous, caption="तस्वीर सम्पर्क सेतु ने बनाई", **ok)[1]) == []
     low = lesson08.poster(share=12, place="bottom")
-    assert _failed(lesson08.check_image(low, **ok)[1]) == ["In a video the label sits at the top of the screen"]
-    assert _failed(lesson08.check_image(low, **{**ok, "kind": "image"})[1]) == [], "an image may carry it lower"
+    assert _failed(lesson08.check_image(low, **ok)[1]) == [
+        "In a video the label sits at the top of the screen"
+    ]
+    assert _failed(lesson08.check_image(low, **{**ok, "kind": "image"})[1]) == [], (
+        "an image may carry it lower"
+    )
 
 
 def test_poster_maker_redraws_and_remeasures_as_you_change_the_label():
@@ -92,10 +106,16 @@ def test_poster_maker_redraws_and_remeasures_as_you_change_the_label():
     maker.label.value = "AI-Generated / AI से बना"
     maker.shape.value, maker.place.value, maker.share.value = "band", "top", 10
     maker.creator.value = maker.record.value = True
-    assert "❌" not in maker.view.value and "<b>10%</b>" in maker.view.value and "Sampark Setu" in maker.view.value
+    assert (
+        "❌" not in maker.view.value
+        and "<b>10%</b>" in maker.view.value
+        and "Sampark Setu" in maker.view.value
+    )
     assert maker.image.value != first, "the preview is redrawn"
     maker.share.value = 9.5  # 51 whole rows of 540: the checker reports what was drawn
-    assert "now 9.4%" in maker.view.value and maker.view.value.count("❌") == 2  # the size rule and the verdict
+    assert (
+        "now 9.4%" in maker.view.value and maker.view.value.count("❌") == 2
+    )  # the size rule and the verdict
     maker.share.value = 10
     maker.person.value = True
     assert "❌" in maker.view.value and "consent" in maker.view.value
@@ -128,9 +148,15 @@ def test_label_checker_measures_an_uploaded_picture_and_explains_a_bad_file():
                                  "last_modified": datetime(2028, 11, 1)},)  # fmt: skip
 
     upload(picture, "mine.png")
-    assert checker.pick.value == "upload" and "<b>20%</b>" in checker.view.value and "बीच में" in checker.view.value
+    assert (
+        checker.pick.value == "upload"
+        and "<b>20%</b>" in checker.view.value
+        and "बीच में" in checker.view.value
+    )
     checker.label.value = "Synthetic Content"
-    assert "A clear label" not in " ".join(_failed(lesson08.check_image(picture, label="Synthetic Content")[1]))
+    assert "A clear label" not in " ".join(
+        _failed(lesson08.check_image(picture, label="Synthetic Content")[1])
+    )
     upload(b"%PDF-1.4 not a picture", "notes.pdf")
     assert "⚠️" in checker.view.value and "not an image file" in checker.view.value
     assert "Traceback" not in checker.view.value
@@ -162,7 +188,11 @@ def test_takedown_clock_runs_past_midnight():
 
 
 def _stopped(close: str) -> set[str]:
-    return {p["id"] for p in lesson08.posts() if lesson08.silence_verdict(p["when"], p["election"], close) == "stop"}
+    return {
+        p["id"]
+        for p in lesson08.posts()
+        if lesson08.silence_verdict(p["when"], p["election"], close) == "stop"
+    }
 
 
 def test_silence_period_is_the_48_hours_before_the_close_of_poll():
@@ -213,13 +243,21 @@ def test_precert_checker_and_sorter_answer_question_5():
     """Do the rulings on the assignment's posts give the key's answer; does the checker follow the dropdowns; does
     the sorter score full marks for the right picks and mark a wrong one?"""
     cards = lesson08.cases()["precert"]["assignment"]
-    needed = {c["id"] for c in cards if lesson08.precertification(who=c["who"], where=c["where"], election=c["election"]).needed}
+    needed = {
+        c["id"]
+        for c in cards
+        if lesson08.precertification(who=c["who"], where=c["where"], election=c["election"]).needed
+    }
     assert needed == set(KEY["q5_precert_needed"])
     lesson08.precert_checker()
     checker = shown["precert_checker"]
     assert "✅" in checker.view.value and "salaries" in checker.view.value  # a candidate's own, unpaid post
     checker.where.value = "social_ad"
-    assert "📝" in checker.view.value and "District MCMC" in checker.view.value and "Paid for by" in checker.view.value
+    assert (
+        "📝" in checker.view.value
+        and "District MCMC" in checker.view.value
+        and "Paid for by" in checker.view.value
+    )
     checker.election.value = False
     assert "Not a political ad" in checker.view.value
     lesson08.precert_sorter()
@@ -292,4 +330,7 @@ def test_ai_use_sorter_scores_and_explains():
     assert f"<b>{len(uses)} / {len(uses)}</b>" in sorter.view.value
     sorter.picks[2].value = "ok"  # scaled campaign messages "fine"
     sorter.check()
-    assert f"<b>{len(uses) - 1} / {len(uses)}</b>" in sorter.view.value and "scaled campaign messaging" in sorter.view.value
+    assert (
+        f"<b>{len(uses) - 1} / {len(uses)}</b>" in sorter.view.value
+        and "scaled campaign messaging" in sorter.view.value
+    )

@@ -53,7 +53,9 @@ def test_lesson_executes_offline_and_is_complete_only_once_its_quiz_is_answered(
     )
     client.reset_execution_trackers()
     with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):  # its time (< 60 s is the goal) is measured by `make bench-lessons`
+        for index, cell in enumerate(
+            nb.cells
+        ):  # its time (< 60 s is the goal) is measured by `make bench-lessons`
             client.execute_cell(cell, index)
         client.set_widgets_metadata()
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
@@ -270,8 +272,11 @@ def _numbers(text: str) -> list[str]:
     """The numbers a text states (Devanagari digits read as ASCII, "2,000" as "2000"), links left out."""
     text = re.sub(r"https?://\S+", "", text).translate(str.maketrans("०१२३४५६७८९", "0123456789"))
     text = re.sub(r"\b(a|per|one) million\b", "1000000", text)
-    text = re.sub(r"(\d+)\s*(लाख|lakh|million|करोड़|crore)",
-                  lambda m: str(int(m[1]) * {"लाख": 10**5, "lakh": 10**5, "million": 10**6}.get(m[2], 10**7)), text)
+    text = re.sub(
+        r"(\d+)\s*(लाख|lakh|million|करोड़|crore)",
+        lambda m: str(int(m[1]) * {"लाख": 10**5, "lakh": 10**5, "million": 10**6}.get(m[2], 10**7)),
+        text,
+    )
     return sorted(n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text))
 
 
@@ -315,7 +320,9 @@ def test_rubrics_are_twins():
             rubric = cell["metadata"].get("camp", {}).get("rubric")
             for c in (rubric or {}).get("criteria", []):
                 hi, en = c.get("hi", ""), c.get("en", "")
-                problems += [p for p in _twin_problems(hi, en, f"{path.stem} {c.get('id')}") if "letter" not in p]
+                problems += [
+                    p for p in _twin_problems(hi, en, f"{path.stem} {c.get('id')}") if "letter" not in p
+                ]
     assert problems == []
 
 

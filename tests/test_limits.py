@@ -32,12 +32,16 @@ FULL = 6.0
 BOMBS = {
     "fork_bomb": "import os\nwhile True:\n    os.fork()",
     "memory_bomb": "hog = []\nwhile True:\n    hog.append(b'x' * (64 * 1024**2))",
-    "thread_bomb": ("import threading, time\nwhile True:\n"
-                    "    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()"),
+    "thread_bomb": (
+        "import threading, time\nwhile True:\n"
+        "    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()"
+    ),
 }
-ECHO = ("import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\n"
-        "print(s.getsockname()[1], flush=True)\nwhile True:\n    c, _ = s.accept()\n"
-        "    c.sendall(c.recv(16))\n    c.close()\n")
+ECHO = (
+    "import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\n"
+    "print(s.getsockname()[1], flush=True)\nwhile True:\n    c, _ = s.accept()\n"
+    "    c.sendall(c.recv(16))\n    c.close()\n"
+)
 
 
 class Watch(threading.Thread):
@@ -63,10 +67,14 @@ class Watch(threading.Thread):
         while not self.stop.is_set():
             for folder in glob.glob("/sys/fs/cgroup/pids/**/camp-grader/w*/k*", recursive=True):
                 self.samples += 1
-                self.pids_peak = max(self.pids_peak, self._read(f"{folder}/pids.peak"),
-                                     self._read(f"{folder}/pids.current"))
-                for pid in Path(f"{folder}/cgroup.procs").read_text().split() if os.path.exists(
-                        f"{folder}/cgroup.procs") else []:
+                self.pids_peak = max(
+                    self.pids_peak, self._read(f"{folder}/pids.peak"), self._read(f"{folder}/pids.current")
+                )
+                for pid in (
+                    Path(f"{folder}/cgroup.procs").read_text().split()
+                    if os.path.exists(f"{folder}/cgroup.procs")
+                    else []
+                ):
                     try:
                         uid = int(Path(f"/proc/{pid}/status").read_text().split("\nUid:")[1].split()[0])
                     except (OSError, IndexError, ValueError):
@@ -97,7 +105,9 @@ class Watch(threading.Thread):
 def bombed(tmp_path_factory):
     strong = sandbox.bwrap_works()
     if not strong and os.geteuid() == 0:
-        pytest.skip("no bubblewrap: as root the grader refuses to run participant code (`make test` installs it)")
+        pytest.skip(
+            "no bubblewrap: as root the grader refuses to run participant code (`make test` installs it)"
+        )
     home = tmp_path_factory.mktemp("limits-home")
     probe = subprocess.Popen([sys.executable, "-c", ECHO], stdout=subprocess.PIPE, text=True)
     port = int(probe.stdout.readline())
@@ -111,8 +121,12 @@ def bombed(tmp_path_factory):
             init_course()
             release = nbformat.read(home / "course" / "release" / A / f"{A}.ipynb", as_version=4)
             answers = answers_file(RIGHT)
-            subs = {"honest1": release, **{name: _with_code(release, code) for name, code in BOMBS.items()},
-                    "honest2": release, "honest3": release}
+            subs = {
+                "honest1": release,
+                **{name: _with_code(release, code) for name, code in BOMBS.items()},
+                "honest2": release,
+                "honest3": release,
+            }
             for student, nb in subs.items():
                 folder = home / "course" / "submitted" / student / A
                 folder.mkdir(parents=True)
@@ -121,8 +135,9 @@ def bombed(tmp_path_factory):
             watch = Watch(port)
             watch.start()
             # one worker: a bomb may use its one core while the rest of the machine (and the other tests) run on
-            result = engine.autograde_batch(assignment=A, workers=1, cell_timeout=20, notebook_timeout=90,
-                                            show_progress=False)
+            result = engine.autograde_batch(
+                assignment=A, workers=1, cell_timeout=20, notebook_timeout=90, show_progress=False
+            )
             watch.stop.set()
             watch.join(timeout=30)
             from nbgrader.api import Gradebook
@@ -140,16 +155,21 @@ def bombed(tmp_path_factory):
 
 def test_every_honest_participant_gets_the_exact_score(bombed):
     assert {s: bombed["scores"].get(s) for s in ("honest1", "honest2", "honest3")} == dict.fromkeys(
-        ("honest1", "honest2", "honest3"), FULL), bombed["result"].outcome
+        ("honest1", "honest2", "honest3"), FULL
+    ), bombed["result"].outcome
 
 
 def test_each_bomb_is_cut_off_and_scored_on_what_ran(bombed):
     for name in BOMBS:
         assert bombed["result"].outcome[name] == "graded", (bombed["result"].outcome, bombed["result"].review)
         assert 0 <= bombed["scores"][name] <= FULL
-    text = (bombed["home"] / "course" / "autograded" / "memory_bomb" / A / f"{A}.ipynb").read_text(encoding="utf-8")
+    text = (bombed["home"] / "course" / "autograded" / "memory_bomb" / A / f"{A}.ipynb").read_text(
+        encoding="utf-8"
+    )
     # cut off by the memory cap (the kernel killed, or a MemoryError), or by a time limit on a very busy machine
-    assert any(mark in text for mark in ("KernelDied", "MemoryError", "KernelUnresponsive", "NotebookTimeLimit"))
+    assert any(
+        mark in text for mark in ("KernelDied", "MemoryError", "KernelUnresponsive", "NotebookTimeLimit")
+    )
 
 
 def test_the_machine_kept_answering(bombed):
@@ -168,11 +188,14 @@ def test_the_summary_says_which_limits_are_in_force(bombed):
 
 def test_kernel_cgroups_stayed_under_their_caps_and_nothing_ran_as_root(bombed):
     if os.geteuid() != 0 or not bombed["strong"]:
-        pytest.skip("per-participant cgroups need root (or a delegated cgroup); RLIMIT only here, as the "
-                    "summary says")
+        pytest.skip(
+            "per-participant cgroups need root (or a delegated cgroup); RLIMIT only here, as the summary says"
+        )
     watch = bombed["watch"]
-    print(f"peak processes {watch.pids_peak}, peak memory {watch.mem_peak / 1024**2:.0f} MiB, "
-          f"{watch.pings} pings, worst {watch.worst_ping:.2f} s")
+    print(
+        f"peak processes {watch.pids_peak}, peak memory {watch.mem_peak / 1024**2:.0f} MiB, "
+        f"{watch.pings} pings, worst {watch.worst_ping:.2f} s"
+    )
     assert watch.samples > 0, "kernel cgroups were there to read"
     assert 0 < watch.pids_peak <= KERNEL_LIMITS["pids"], watch.pids_peak
     assert watch.pids_peak >= KERNEL_LIMITS["pids"] * 0.9, "the fork or thread bomb did reach the cap"

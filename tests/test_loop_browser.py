@@ -58,8 +58,11 @@ def _fontconfig(folder: Path) -> dict[str, str]:
         if path:
             (fonts / f"{n}-{Path(path).name}").symlink_to(path)
     conf = folder / "fonts.conf"
-    conf.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>{fonts}</dir>'
-                    f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>\n", encoding="utf-8")
+    conf.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>{fonts}</dir>'
+        f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     left = subprocess.run(["fc-list", ":lang=hi"], capture_output=True, text=True, env=env).stdout
     assert not left.strip(), f"a Devanagari font is still visible to Chromium: {left}"
@@ -70,8 +73,13 @@ def _fontconfig(folder: Path) -> dict[str, str]:
 def server(tmp_path_factory):
     """JupyterLab as `camp lab` starts it; assignments 00 and 05 released with a due date; nothing fetched."""
     due = DUE.strftime("%Y-%m-%d %H:%M")
-    with camp_lab(tmp_path_factory, "loop", TOKEN, ASSIGNMENTS,
-                  prepare=lambda home: course.release(assignments=ASSIGNMENTS, due=due)) as (base, home, jupyter):
+    with camp_lab(
+        tmp_path_factory,
+        "loop",
+        TOKEN,
+        ASSIGNMENTS,
+        prepare=lambda home: course.release(assignments=ASSIGNMENTS, due=due),
+    ) as (base, home, jupyter):
         yield base, home, _fontconfig(jupyter / "fontconfig")
 
 
@@ -80,7 +88,9 @@ def browser_page(server, tmp_path):
     base, home, env = server
     fonts: list[tuple[str, int]] = []
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, env=env or None)
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, env=env or None
+        )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(60_000)
@@ -237,7 +247,9 @@ def test_the_whole_loop_from_the_hindi_panel(assignment, server, browser_page, t
         steps.shot("fetched", _row(page, assignment))
 
         _row(page, assignment).locator("a.camp-open").click()
-        expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")).to_contain_text(f"{assignment}.ipynb")
+        expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")).to_contain_text(
+            f"{assignment}.ipynb"
+        )
         _ready(page)
         _run_all(page)
         widgets = _widgets(folder / f"{assignment}.ipynb")

@@ -36,7 +36,9 @@ def test_state_and_venv_are_ignored_by_git():
 
 def test_notebooks_in_git_are_stripped():
     """No committed notebook keeps outputs or execution counts (nbgrader metadata stays)."""
-    files = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True, text=True
+    ).stdout.split()
     assert files
     for name in files:
         nb = json.loads((REPO / name).read_text(encoding="utf-8"))
@@ -59,7 +61,9 @@ def test_readme_shows_the_two_commands_and_ci_calls_make_test():
 
 def test_no_secret_shaped_strings_are_committed():
     pattern = r"(sk-[A-Za-z0-9_-]{20,}|gsk_[A-Za-z0-9]{20,}|AIza[0-9A-Za-z_-]{30,})"
-    out = subprocess.run(["git", "grep", "-nE", pattern, "--", ".", ":!tests"], cwd=REPO, capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "grep", "-nE", pattern, "--", ".", ":!tests"], cwd=REPO, capture_output=True, text=True
+    )
     assert out.stdout == ""
 
 
@@ -79,8 +83,12 @@ def test_the_lock_file_pins_every_declared_dependency_within_its_range():
     declared = [Requirement(d) for d in project["dependencies"] + project["optional-dependencies"]["dev"]]
     for req in declared:
         found = pins.get(canonicalize_name(req.name))
-        if req.marker and not req.marker.evaluate({"python_version": "3.10", "python_full_version": "3.10.0"}):
+        if req.marker and not req.marker.evaluate(
+            {"python_version": "3.10", "python_full_version": "3.10.0"}
+        ):
             continue
         assert found, f"{req.name} is not in requirements.lock: run `make lock`"
         for version, marker in found:
-            assert req.specifier.contains(version, prereleases=True), f"{req.name}=={version} ({marker}) vs {req}"
+            assert req.specifier.contains(version, prereleases=True), (
+                f"{req.name}=={version} ({marker}) vs {req}"
+            )

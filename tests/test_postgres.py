@@ -34,7 +34,9 @@ def _bin(name: str) -> str | None:
 
 def _missing() -> str | None:
     if not _bin("initdb") or not _bin("pg_ctl"):
-        return "PostgreSQL is not installed (Debian's postgresql package; make system-deps installs it as root)"
+        return (
+            "PostgreSQL is not installed (Debian's postgresql package; make system-deps installs it as root)"
+        )
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -87,18 +89,59 @@ def postgres():
     data, port = folder / "data", free_port()
     started = False
     try:
-        subprocess.run([_bin("initdb"), "-D", str(data), "-U", "camp", f"--pwfile={pwfile}", "-A", "scram-sha-256",
-                        "-E", "UTF8", "--no-sync"], check=True, capture_output=True, env=env, cwd=folder, **owner)
+        subprocess.run(
+            [
+                _bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "camp",
+                f"--pwfile={pwfile}",
+                "-A",
+                "scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=folder,
+            **owner,
+        )
         pwfile.unlink()
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=60"
-        subprocess.run([_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "120",
-                        "-o", options, "start"], check=True, capture_output=True, env=env, cwd=folder, **owner)
+        subprocess.run(
+            [
+                _bin("pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(folder / "server.log"),
+                "-w",
+                "-t",
+                "120",
+                "-o",
+                options,
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=folder,
+            **owner,
+        )
         started = True
         yield Server(folder, port, password)
     finally:
         if started:
-            subprocess.run([_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True,
-                           env=env, cwd=folder, **owner)
+            subprocess.run(
+                [_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                capture_output=True,
+                env=env,
+                cwd=folder,
+                **owner,
+            )
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -110,8 +153,10 @@ def _graded_camp(home: Path, students: dict[str, dict], *, grade: bool = True) -
 
     home.mkdir(parents=True, exist_ok=True)
     people = home / "roster.csv"
-    people.write_text("id,name,district,role,phone\n" + "".join(
-        f"{s},प्रतिभागी {s},सीहोर,worker,\n" for s in students), encoding="utf-8")
+    people.write_text(
+        "id,name,district,role,phone\n" + "".join(f"{s},प्रतिभागी {s},सीहोर,worker,\n" for s in students),
+        encoding="utf-8",
+    )
     assert roster.import_roster(file=people).added == len(students)
     course.release(assignments=[ASSIGNMENT], to_exchange=False)
     released = nbformat.read(home / "course" / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
@@ -119,8 +164,17 @@ def _graded_camp(home: Path, students: dict[str, dict], *, grade: bool = True) -
         folder = home / "course" / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(released, folder / f"{ASSIGNMENT}.ipynb")
-        (folder / "answers.json").write_text(json.dumps({"format": 1, "answers": {
-            k: {"value": v, "saved": "2026-12-02T10:00:00+00:00"} for k, v in values.items()}}), encoding="utf-8")
+        (folder / "answers.json").write_text(
+            json.dumps(
+                {
+                    "format": 1,
+                    "answers": {
+                        k: {"value": v, "saved": "2026-12-02T10:00:00+00:00"} for k, v in values.items()
+                    },
+                }
+            ),
+            encoding="utf-8",
+        )
         (folder / "timestamp.txt").write_text("2026-12-02 10:00:00.000000 UTC", encoding="utf-8")
     if grade:
         assert course.autograde(assignment=ASSIGNMENT) == {s: "graded" for s in students}
@@ -140,7 +194,11 @@ def test_gradebook_on_postgresql(postgres, tmp_path, monkeypatch):
     _graded_camp(tmp_path / "camp", STUDENTS)
     assert not (tmp_path / "camp" / "course" / "gradebook.db").exists(), "nothing went to SQLite"
     census = hub.gradebook_census(url)
-    assert census["scores"] == {f"asha/{ASSIGNMENT}": 6.0, f"ravi/{ASSIGNMENT}": 4.0, f"meena/{ASSIGNMENT}": 0.0}
+    assert census["scores"] == {
+        f"asha/{ASSIGNMENT}": 6.0,
+        f"ravi/{ASSIGNMENT}": 4.0,
+        f"meena/{ASSIGNMENT}": 0.0,
+    }
 
 
 def test_db_migrate_moves_a_sqlite_camp_without_loss(postgres, tmp_path, monkeypatch):
@@ -157,8 +215,13 @@ def test_db_migrate_moves_a_sqlite_camp_without_loss(postgres, tmp_path, monkeyp
 
     url = postgres.url(postgres.new_database())
     env = {**os.environ, "CAMP_HOME": str(home)}
-    done = subprocess.run([sys.executable, "-m", "grader.cli", "db", "migrate", "--to", url], env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "db", "migrate", "--to", url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert "3 submissions, total score 10" in done.stdout
     assert postgres.password not in done.stdout + done.stderr, "the password is never printed"
@@ -172,8 +235,13 @@ def test_db_migrate_moves_a_sqlite_camp_without_loss(postgres, tmp_path, monkeyp
     (tmp_path / "course").symlink_to(home)  # a hub whose course folder is this camp
     assert hub.trainer_db_url(hub.Settings(root=tmp_path)) == hub._engine_url(url)
 
-    again = subprocess.run([sys.executable, "-m", "grader.cli", "db", "migrate", "--to", url], env=env,
-                           capture_output=True, text=True, timeout=600)
+    again = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "db", "migrate", "--to", url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert again.returncode == 1 and "not empty" in again.stderr
     assert postgres.password not in again.stdout + again.stderr
     assert hub.gradebook_census(url) == before, "a refused second copy changes nothing"
@@ -214,11 +282,19 @@ def test_two_trainers_and_an_autograde_batch_write_at_once(postgres, tmp_path, m
     env = {**os.environ, "CAMP_HOME": str(home), "CAMP_DB_URL": url}
     # The batch: nbgrader's own autograde of three more submissions, in its own process (grader.course).
     grade = f"from grader.course import autograde; print(autograde(assignment={ASSIGNMENT!r}, students={sorted(late)!r}))"
-    batch = subprocess.Popen([sys.executable, "-c", grade], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    trainers = [subprocess.Popen([sys.executable, "-c", TRAINER, url, kind, ",".join(sorted(early))], env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for kind in ("scores", "comments")]
+    batch = subprocess.Popen(
+        [sys.executable, "-c", grade], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    trainers = [
+        subprocess.Popen(
+            [sys.executable, "-c", TRAINER, url, kind, ",".join(sorted(early))],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for kind in ("scores", "comments")
+    ]
     outputs = []
     for proc in (batch, *trainers):
         out, err = proc.communicate(timeout=600)

@@ -19,6 +19,7 @@ NOW = dt.datetime(2026, 12, 10, 12, 0)
 # One worker runs this file in order: its module-scoped camp (CAMP_HOME) must not be split across xdist workers.
 pytestmark = pytest.mark.xdist_group("report")
 
+
 @pytest.fixture(scope="module")
 def camp(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
@@ -47,13 +48,17 @@ def test_completion_per_module_and_district(camp):
         subs = [truth.subs[(pid, name)] for pid in truth.people]
         assert mod.loc[name, "submitted"] == sum(submitted(s) for s in subs)
         assert mod.loc[name, "graded"] == sum(s["state"] == "graded" for s in subs)
-        assert mod.loc[name, "submitted_percent"] == pytest.approx(100 * sum(map(submitted, subs)) / len(subs))
+        assert mod.loc[name, "submitted_percent"] == pytest.approx(
+            100 * sum(map(submitted, subs)) / len(subs)
+        )
     dis = report.completion_by_district(cohort).set_index("district")
     for district in {p["district"] for p in truth.people.values()}:
         ids = [pid for pid, p in truth.people.items() if p["district"] == district]
         pairs = [truth.subs[(pid, name)] for pid in ids for name in truth.items]
         assert dis.loc[district, "participants"] == len(ids)
-        assert dis.loc[district, "submitted_percent"] == pytest.approx(100 * sum(map(submitted, pairs)) / len(pairs))
+        assert dis.loc[district, "submitted_percent"] == pytest.approx(
+            100 * sum(map(submitted, pairs)) / len(pairs)
+        )
 
 
 def test_score_distribution(camp):
@@ -65,7 +70,9 @@ def test_score_distribution(camp):
     truth, cohort = camp
     summary = report.score_summary(cohort).set_index("assignment")
     for name in truth.items:
-        values = [percent(truth, pid, name) for pid in truth.people if truth.subs[(pid, name)]["state"] == "graded"]
+        values = [
+            percent(truth, pid, name) for pid in truth.people if truth.subs[(pid, name)]["state"] == "graded"
+        ]
         assert summary.loc[name, "count"] == len(values)
         assert summary.loc[name, "mean"] == pytest.approx(statistics.mean(values))
         assert summary.loc[name, "median"] == pytest.approx(statistics.median(values))
@@ -83,7 +90,11 @@ def test_who_is_behind_and_what_they_miss(camp):
     want = {}
     for pid in truth.people:
         missing = sorted(n for n in due if not submitted(truth.subs[(pid, n)]))
-        low = sorted(n for n in truth.items if truth.subs[(pid, n)]["state"] == "graded" and percent(truth, pid, n) < 50)
+        low = sorted(
+            n
+            for n in truth.items
+            if truth.subs[(pid, n)]["state"] == "graded" and percent(truth, pid, n) < 50
+        )
         if missing or low:
             want[pid] = (missing, low)
     got = {r.id: (sorted(r.missing), sorted(r.below_50)) for r in report.behind(cohort).itertuples()}
@@ -112,7 +123,9 @@ def test_hardest_items_and_common_wrong_answers(camp):
     lowest = sorted(100 * sum(v) / len(v) for v in share.values())[:5]
     assert list(hard["share_correct"]) == pytest.approx(lowest)
     for row in hard.itertuples():
-        assert row.share_correct == pytest.approx(100 * sum(share[(row.assignment, row.cell)]) / len(share[(row.assignment, row.cell)]))
+        assert row.share_correct == pytest.approx(
+            100 * sum(share[(row.assignment, row.cell)]) / len(share[(row.assignment, row.cell)])
+        )
         counts = wrong[(row.assignment, row.cell)]
         top_count = counts.most_common(1)[0][1]
         answer, count = row.wrong_answers[0]
@@ -129,13 +142,22 @@ def test_pending_late_missing_and_ai(camp):
     got = report.pending_manual(cohort)
     assert set(zip(got["assignment"], got["student"], got["cell"])) == pending
     assert all(re.fullmatch(r"/formgrader/submissions/\w+", link) for link in got["formgrader"])
-    late = {(p, n) for (p, n), s in truth.subs.items()
-            if s["state"] in ("graded", "pending") and truth.due[n] and s["timestamp"] > truth.due[n]}
-    missing = {(p, n) for (p, n), s in truth.subs.items() if s["state"] == "none" and truth.due[n] and truth.due[n] < NOW}
+    late = {
+        (p, n)
+        for (p, n), s in truth.subs.items()
+        if s["state"] in ("graded", "pending") and truth.due[n] and s["timestamp"] > truth.due[n]
+    }
+    missing = {
+        (p, n)
+        for (p, n), s in truth.subs.items()
+        if s["state"] == "none" and truth.due[n] and truth.due[n] < NOW
+    }
     lm = report.late_or_missing(cohort)
     assert {(r.student, r.assignment) for r in lm.itertuples() if r.what == "late"} == late and late
     assert {(r.student, r.assignment) for r in lm.itertuples() if r.what == "missing"} == missing and missing
-    assert set(map(tuple, cohort.ai_pending[["assignment", "student", "grade_id"]].values)) == set(truth.ai_pending)
+    assert set(map(tuple, cohort.ai_pending[["assignment", "student", "grade_id"]].values)) == set(
+        truth.ai_pending
+    )
 
 
 def test_filters_by_district_role_and_module(camp):
@@ -186,8 +208,15 @@ def test_camp_report_terminal_and_self_contained_html(camp, tmp_path):
     with contextlib.redirect_stdout(buffer):
         assert main(["report", "--html", str(out)]) == 0
     text = buffer.getvalue()
-    for title in ("Completion per module", "Who is behind", "Hardest items", "Manual grading pending",
-                  "Late or missing", "AI proposals awaiting review", "ज़िले के अनुसार"):
+    for title in (
+        "Completion per module",
+        "Who is behind",
+        "Hardest items",
+        "Manual grading pending",
+        "Late or missing",
+        "AI proposals awaiting review",
+        "ज़िले के अनुसार",
+    ):
         assert title in text
     page = out.read_text(encoding="utf-8")
     images = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", page)
@@ -227,7 +256,9 @@ def test_dashboard_notebook_runs_headless(camp):
     assert path.parent.name == "trainer"
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[1].metadata["jupyter"]["source_hidden"]
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     outputs = nb.cells[1].outputs
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
@@ -236,7 +267,9 @@ def test_dashboard_notebook_runs_headless(camp):
     assert models.count("ImageModel") == 3
     titles = next(m["state"]["titles"] for m in state.values() if m["model_name"] == "TabModel")
     assert any("Hardest items" in t for t in titles) and any("पीछे" in t for t in titles)
-    html_text = " ".join(m["state"].get("value", "") for m in state.values() if m["model_name"] == "HTMLModel")
+    html_text = " ".join(
+        m["state"].get("value", "") for m in state.values() if m["model_name"] == "HTMLModel"
+    )
     assert f"participants: {len(truth.people)}" in html_text
     assert "/formgrader/submissions/" in html_text
 
@@ -248,8 +281,14 @@ def _written_cell(text: str):
     from nbformat import v4
 
     cell = v4.new_code_cell("answers.long_text('q7_post')\n# " + text)
-    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "grade_id": "q7_post",
-                                 "points": 4, "schema_version": 3}
+    cell.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": True,
+        "locked": False,
+        "grade_id": "q7_post",
+        "points": 4,
+        "schema_version": 3,
+    }
     return cell
 
 
@@ -260,7 +299,9 @@ def _autograde_once(text: str) -> None:
     from grader.keepgrades import KeepManualGrades
 
     nb = v4.new_notebook(cells=[_written_cell(text)])
-    resources = {"nbgrader": {"notebook": "nb", "assignment": "a1", "student": "s1", "db_url": paths.db_url()}}
+    resources = {
+        "nbgrader": {"notebook": "nb", "assignment": "a1", "student": "s1", "db_url": paths.db_url()}
+    }
     KeepManualGrades().preprocess(nb, resources)
 
 
@@ -345,7 +386,10 @@ def test_feedback_and_evening_take_several_assignments():
     from grader.cli import build_parser
 
     parser = build_parser()
-    assert parser.parse_args(["feedback", "00-start-here", "01-landscape"]).assignment == ["00-start-here", "01-landscape"]
+    assert parser.parse_args(["feedback", "00-start-here", "01-landscape"]).assignment == [
+        "00-start-here",
+        "01-landscape",
+    ]
     assert parser.parse_args(["evening"]).assignment == []
 
 
@@ -364,15 +408,23 @@ def test_evening_grades_and_returns_everything_with_scores(grader, course_home, 
     right = dict(answer_fixture(name)["widget_answers"])
     written = "q7_welcome_post"
     nb = release_notebook(course_home, name)
-    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
-              for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    points = {
+        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
 
     def saved(answers):
-        return {"answers.json": json.dumps({"format": 1, "answers": {q: {"value": v} for q, v in answers.items()}},
-                                           ensure_ascii=False),
-                "submission_secret.txt": "evening-test-secret"}  # what nbgrader's submit leaves beside it
+        return {
+            "answers.json": json.dumps(
+                {"format": 1, "answers": {q: {"value": v} for q, v in answers.items()}}, ensure_ascii=False
+            ),
+            "submission_secret.txt": "evening-test-secret",
+        }  # what nbgrader's submit leaves beside it
 
-    quick = grader.submit(name, nbformat.from_dict(nb), saved({q: v for q, v in right.items() if q != written}))
+    quick = grader.submit(
+        name, nbformat.from_dict(nb), saved({q: v for q, v in right.items() if q != written})
+    )
     full = grader.submit(name, nbformat.from_dict(nb), saved(right))
     lines = []
     assert evening(assignments=[name], out=lines.append) == 0
@@ -411,8 +463,13 @@ def test_bench_runs_on_a_small_gradebook(tmp_path, monkeypatch):
     monkeypatch.setenv("CAMP_HOME", str(tmp_path / "unused"))
     lines = []
     times = report.bench(participants=6, assignments=2, out=lines.append)
-    for step in ("camp report (terminal)", "camp export grades --to grades.xlsx", "dashboard first view",
-                 "camp certificates", "nbgrader export"):
+    for step in (
+        "camp report (terminal)",
+        "camp export grades --to grades.xlsx",
+        "dashboard first view",
+        "camp certificates",
+        "nbgrader export",
+    ):
         assert any(k.startswith(step) for k in times), step
     assert "nbgrader export failed" not in "\n".join(lines)
     assert not (tmp_path / "unused").exists()  # the generated camp lived in its own temporary folder

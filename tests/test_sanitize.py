@@ -37,15 +37,15 @@ HTML_ATTACKS = {
     "X-05": "<a href=\" JaVa&#x53;cript:alert('X-05')\">click</a>",
     "X-06": "<iframe srcdoc=\"<script>alert('X-06')</script>\"></iframe>",
     "X-07": "<form action='https://example.org/X-07'><input name=p><button>send</button></form>",
-    "X-08": "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('X-08')\">",
+    "X-08": '<meta http-equiv="refresh" content="0;url=javascript:alert(\'X-08\')">',
     "X-09": "<div style=\"width: expression(alert('X-09'))\">e</div>",
     "X-10": "<div style=\"background:url(javascript:alert('X-10'))\">u</div>",
     "X-11": "<style>body { background: url(\"javascript:alert('X-11')\") }</style>",
     "X-12": "<a href=\"data:text/html,<script>alert('X-12')</script>\">d</a>",
-    "X-13": "<object data=\"data:text/html;base64,WDEz\" name=X-13></object><embed src=X-13.swf>",
+    "X-13": '<object data="data:text/html;base64,WDEz" name=X-13></object><embed src=X-13.swf>',
     "X-14": "<video><source onerror=\"alert('X-14')\"></video>",
     "X-15": "<noscript><p title=\"</noscript><img src=x onerror=alert('X-15')>\"></noscript>",
-    "X-16": "<base href=\"https://example.org/X-16/\"><link rel=stylesheet href=\"https://example.org/X-16.css\">",
+    "X-16": '<base href="https://example.org/X-16/"><link rel=stylesheet href="https://example.org/X-16.css">',
     "X-17": "<details open ontoggle=\"alert('X-17')\">t</details>",
 }
 # Parser tricks (mutation XSS): harmless in nbconvert's own pipeline, but a sanitizer must not be fooled by them.
@@ -81,8 +81,13 @@ class _Live(HTMLParser):
         self._in: str | None = None
 
     def handle_starttag(self, tag, attrs):
-        self.parts += [f"{tag} {name}={value}" for name, value in attrs if value and name != "type"
-                       and not (tag == "a" and name == "href" and re.match(r"https?://", value))]  # a plain link
+        self.parts += [
+            f"{tag} {name}={value}"
+            for name, value in attrs
+            if value
+            and name != "type"
+            and not (tag == "a" and name == "href" and re.match(r"https?://", value))
+        ]  # a plain link
         self.attributes += attrs
         runs = tag == "style" or (tag == "script" and (dict(attrs).get("type") or "").lower() in self.RUNS)
         self._in = tag if runs else None
@@ -123,13 +128,22 @@ def _hostile_notebook(markers=None):
     for marker in markers:
         if marker in HTML_ATTACKS:
             cells.append(new_markdown_cell(f"{HINDI} {marker}\n\n{HTML_ATTACKS[marker]}"))
-            outputs.append(new_output("display_data", {"text/html": HTML_ATTACKS[marker], "text/plain": "html"}))
+            outputs.append(
+                new_output("display_data", {"text/html": HTML_ATTACKS[marker], "text/plain": "html"})
+            )
         elif marker in MARKDOWN_ATTACKS:
             cells.append(new_markdown_cell(f"{HINDI} {marker}\n\n{MARKDOWN_ATTACKS[marker]}"))
-            outputs.append(new_output("display_data", {"text/markdown": MARKDOWN_ATTACKS[marker], "text/plain": "md"}))
+            outputs.append(
+                new_output("display_data", {"text/markdown": MARKDOWN_ATTACKS[marker], "text/plain": "md"})
+            )
         elif marker == "X-20":
-            outputs.append(new_output("display_data", {"image/png": _png(), "text/plain": "chart"},
-                                      metadata={"image/png": {"width": "1 onerror=alert('X-20')"}}))
+            outputs.append(
+                new_output(
+                    "display_data",
+                    {"image/png": _png(), "text/plain": "chart"},
+                    metadata={"image/png": {"width": "1 onerror=alert('X-20')"}},
+                )
+            )
     cells.append(new_code_cell("show()", outputs=outputs))
     return new_notebook(cells=cells)
 
@@ -160,7 +174,9 @@ def test_clean_html_keeps_nothing_that_runs(marker):
     """Is each HTML attack neutralised on its own, and is cleaning it twice the same as once?"""
     cleaned = clean_html({**HTML_ATTACKS, **PARSER_TRICKS}[marker])
     assert live_markers(cleaned, [marker]) == set(), cleaned
-    assert not re.search(r"<(script|iframe|object|embed|form|input|button|meta|base|link|style|svg)\b", cleaned)
+    assert not re.search(
+        r"<(script|iframe|object|embed|form|input|button|meta|base|link|style|svg)\b", cleaned
+    )
     assert clean_html(cleaned) == cleaned
 
 
@@ -168,18 +184,38 @@ def test_hindi_table_chart_and_saved_widget_answer_survive():
     """Do a participant's Hindi text, a markdown table, a PNG chart and a saved widget answer still display?"""
     png = _png()
     echo = f"📝 **सहेजा गया उत्तर / Saved answer** (q7_welcome_post):\n\n> {HINDI} <b>ज़रूर</b>"
-    nb = new_notebook(cells=[
-        new_markdown_cell(f"## {HINDI}\n\n| ज़िला | पोस्ट |\n|---|---|\n| भोपाल | 12 |\n\n[स्रोत](https://eci.gov.in)"),
-        new_code_cell("answers.long_text('q7_welcome_post')", outputs=[
-            new_output("display_data", {"application/vnd.jupyter.widget-view+json":
-                                        {"model_id": "abc", "version_major": 2, "version_minor": 0},
-                                        "text/plain": "VBox(children=(Textarea(value='…'),))"}),
-            new_output("display_data", {"text/markdown": echo, "text/plain": "<Markdown>"}),
-            new_output("display_data", {ANSWER_MIME: {"qid": "q7", "value": HINDI}, "text/plain": ""}),
-            new_output("display_data", {"image/png": png, "text/plain": "<Figure>"},
-                       metadata={"image/png": {"width": 300}}),
-        ]),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(
+                f"## {HINDI}\n\n| ज़िला | पोस्ट |\n|---|---|\n| भोपाल | 12 |\n\n[स्रोत](https://eci.gov.in)"
+            ),
+            new_code_cell(
+                "answers.long_text('q7_welcome_post')",
+                outputs=[
+                    new_output(
+                        "display_data",
+                        {
+                            "application/vnd.jupyter.widget-view+json": {
+                                "model_id": "abc",
+                                "version_major": 2,
+                                "version_minor": 0,
+                            },
+                            "text/plain": "VBox(children=(Textarea(value='…'),))",
+                        },
+                    ),
+                    new_output("display_data", {"text/markdown": echo, "text/plain": "<Markdown>"}),
+                    new_output(
+                        "display_data", {ANSWER_MIME: {"qid": "q7", "value": HINDI}, "text/plain": ""}
+                    ),
+                    new_output(
+                        "display_data",
+                        {"image/png": png, "text/plain": "<Figure>"},
+                        metadata={"image/png": {"width": 300}},
+                    ),
+                ],
+            ),
+        ]
+    )
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2}}
     page = _export(nb, sanitized=True)
     assert HINDI in page and "ज़िला" in page and "<td>भोपाल</td>" in page
@@ -196,14 +232,30 @@ def test_hindi_table_chart_and_saved_widget_answer_survive():
 
 def test_code_carrying_outputs_are_dropped():
     """Are JavaScript, widget state and other renderers' code dropped, with a bilingual note where nothing is left?"""
-    nb = new_notebook(cells=[new_code_cell("x", outputs=[
-        new_output("display_data", {"application/javascript": "alert('J1')"}),
-        new_output("display_data", {"application/vnd.bokehjs_exec.v0+json": "", "text/plain": "bokeh",
-                                    "text/javascript": "alert('J2')"}),
-        new_output("stream", name="<script>", text="नमस्ते\n"),
-    ])])
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"m": {"state": {
-        "value": "<img src=x onerror=alert('J3')>"}}}}}
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "x",
+                outputs=[
+                    new_output("display_data", {"application/javascript": "alert('J1')"}),
+                    new_output(
+                        "display_data",
+                        {
+                            "application/vnd.bokehjs_exec.v0+json": "",
+                            "text/plain": "bokeh",
+                            "text/javascript": "alert('J2')",
+                        },
+                    ),
+                    new_output("stream", name="<script>", text="नमस्ते\n"),
+                ],
+            )
+        ]
+    )
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": {"m": {"state": {"value": "<img src=x onerror=alert('J3')>"}}}
+        }
+    }
     clean, _ = SafeHTML().preprocess(nb, {})
     outs = clean.cells[0].outputs
     assert outs[0]["data"] == {"text/plain": sanitize.REMOVED}
@@ -215,19 +267,28 @@ def test_code_carrying_outputs_are_dropped():
 def test_forged_grade_id_cannot_break_out_of_the_templates_attribute():
     """nbgrader's feedback and Formgrader templates print grade_id into attributes unescaped: is it made safe?"""
     cell = new_markdown_cell("answer")
-    cell.metadata["nbgrader"] = {"grade_id": "q7\"><img src=x onerror=alert(1)>", "solution": True, "grade": False}
+    cell.metadata["nbgrader"] = {
+        "grade_id": 'q7"><img src=x onerror=alert(1)>',
+        "solution": True,
+        "grade": False,
+    }
     honest = new_markdown_cell("उत्तर")
     honest.metadata["nbgrader"] = {"grade_id": "q7_welcome-post.v2:प्रश्न", "solution": True, "grade": False}
     clean, _ = SafeHTML().preprocess(new_notebook(cells=[cell, honest]), {})
     assert re.fullmatch(r"[\w.-]+", clean.cells[0].metadata["nbgrader"]["grade_id"])
-    assert clean.cells[1].metadata["nbgrader"]["grade_id"] == "q7_welcome-post.v2:प्रश्न"  # honest ids unchanged
+    assert (
+        clean.cells[1].metadata["nbgrader"]["grade_id"] == "q7_welcome-post.v2:प्रश्न"
+    )  # honest ids unchanged
 
 
 def test_attachments_only_png_and_jpeg():
     """Does a pasted PNG still show, while an HTML or SVG attachment and a missing one come to nothing?"""
     png = _png()
     cell = new_markdown_cell("![a](attachment:a.png) ![b](attachment:b.html) ![c](attachment:none.png)")
-    cell["attachments"] = {"a.png": {"image/png": png}, "b.html": {"text/html": "<script>alert('A-1')</script>"}}
+    cell["attachments"] = {
+        "a.png": {"image/png": png},
+        "b.html": {"text/html": "<script>alert('A-1')</script>"},
+    }
     clean, _ = SafeHTML().preprocess(new_notebook(cells=[cell]), {})
     source = clean.cells[0].source
     assert f'<img src="data:image/png;base64,{png}" alt="a">' in source
@@ -242,7 +303,9 @@ def test_plain_markdown_is_left_as_written():
 
 def test_sanitized_markdown_renders_as_itself():
     """Is sanitized markdown one raw HTML block (a second render changes nothing), and is cleaning idempotent?"""
-    text = f"# {HINDI}\n\n```python\nif a < b:\n\n    print('x')\n```\n\n<b>{HINDI}</b> [x](javascript:alert(1))"
+    text = (
+        f"# {HINDI}\n\n```python\nif a < b:\n\n    print('x')\n```\n\n<b>{HINDI}</b> [x](javascript:alert(1))"
+    )
     once = clean_markdown(text)
     assert markdown2html_mistune(once).strip() == once.strip()
     assert clean_markdown(once) == once
@@ -267,10 +330,12 @@ def test_svg_keeps_the_drawing_and_loses_the_script():
     ET.fromstring(cleaned)  # still XML, as an <img> reads it
     for tag in ("<path", "<use", "<image", "clip-path="):
         assert cleaned.count(tag) == svg.count(tag), tag
-    hostile = ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(\'S1\')"><script>alert(\'S2\')</script>'
-               '<a href="javascript:alert(\'S3\')"><text>x</text></a><set attributeName="onmouseover" to="S4"/>'
-               '<rect style="fill:url(https://example.org/S5)"/><use href="https://example.org/S6.svg#a"/>'
-               '<foreignObject><img src=x onerror="alert(\'S7\')"></foreignObject></svg>')
+    hostile = (
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert('S1')\"><script>alert('S2')</script>"
+        '<a href="javascript:alert(\'S3\')"><text>x</text></a><set attributeName="onmouseover" to="S4"/>'
+        '<rect style="fill:url(https://example.org/S5)"/><use href="https://example.org/S6.svg#a"/>'
+        "<foreignObject><img src=x onerror=\"alert('S7')\"></foreignObject></svg>"
+    )
     assert live_markers(clean_svg(hostile), ["S1", "S2", "S3", "S4", "S5", "S6", "S7"]) == set()
 
 
@@ -280,7 +345,9 @@ def test_config_wires_the_sanitizer_into_autograde_feedback_and_the_formgrader()
     steps = settings["Autograde"]["autograde_preprocessors"]
     name = "grader.sanitize.SafeHTML"
     assert steps.index("nbgrader.preprocessors.Execute") < steps.index(name)
-    assert steps.index(name) < steps.index("grader.keepgrades.KeepManualGrades")  # nbgrader's SaveAutoGrades, kept
+    assert steps.index(name) < steps.index(
+        "grader.keepgrades.KeepManualGrades"
+    )  # nbgrader's SaveAutoGrades, kept
     assert name in settings["GenerateFeedback"]["preprocessors"]
     assert "nbgrader.preprocessors.GetGrades" in settings["GenerateFeedback"]["preprocessors"]
     assert settings["HTMLExporter"]["preprocessors"] == [name]
@@ -295,11 +362,13 @@ def test_config_enables_the_csp_server_extension(tmp_path):
 
 def test_page_policy_trusts_the_formgrader_header_only():
     """Does the CSP allow the Formgrader's header scripts (by hash) and not a script in the submission?"""
-    page = (b'<html><head><script src="/formgrader/static/js/formgrade.js"></script>'
-            b'<script>var submission_id = "abc";</script></head><body>'
-            b'<span onclick="toggle_name(true);"></span>'
-            b'<div id="notebook" class="border-box-sizing"><script>alert(1)</script>'
-            b'<img src=x onerror="alert(2)"></div></body></html>')
+    page = (
+        b'<html><head><script src="/formgrader/static/js/formgrade.js"></script>'
+        b'<script>var submission_id = "abc";</script></head><body>'
+        b'<span onclick="toggle_name(true);"></span>'
+        b'<div id="notebook" class="border-box-sizing"><script>alert(1)</script>'
+        b'<img src=x onerror="alert(2)"></div></body></html>'
+    )
     policy = page_policy(page, host="127.0.0.1:8888", base_url="/")
     assert "script-src 127.0.0.1:8888/formgrader/static/ " in policy
     assert sanitize._sha256(b'var submission_id = "abc";') in policy
@@ -344,17 +413,21 @@ def _hostile_submission(release, listener: _Listener):
     """A real participant's attack: no code needed for the first two, a display() for the third, a file for the last."""
     ping = "fetch('" + listener.url + "/pwn-{}')"
     nb = nbformat.from_dict(json.loads(json.dumps(release)))
-    nb.cells.insert(1, new_markdown_cell(f"{MARKDOWN_HI}\n\n<img src=x onerror=\"{ping.format('markdown')}\">"))
+    nb.cells.insert(1, new_markdown_cell(f'{MARKDOWN_HI}\n\n<img src=x onerror="{ping.format("markdown")}">'))
     script = f"window.campCanary = 'pwned'; document.title = 'PWNED'; {ping.format('script')}"
-    nb.cells.append(new_code_cell(
-        "from IPython.display import HTML, display\n"
-        f"display(HTML({'<b>चार्ट नीचे है</b><script>' + script + '</script>'!r}))"
-    ))
-    nb.cells.append(new_code_cell(
-        "import matplotlib.pyplot as plt\nplt.figure(figsize=(3, 2))\nplt.bar(['A', 'B'], [3, 5])\nplt.show()"
-    ))
+    nb.cells.append(
+        new_code_cell(
+            "from IPython.display import HTML, display\n"
+            f"display(HTML({'<b>चार्ट नीचे है</b><script>' + script + '</script>'!r}))"
+        )
+    )
+    nb.cells.append(
+        new_code_cell(
+            "import matplotlib.pyplot as plt\nplt.figure(figsize=(3, 2))\nplt.bar(['A', 'B'], [3, 5])\nplt.show()"
+        )
+    )
     answers = {k: {"value": v, "saved": "x"} for k, v in answer_fixture(A)["widget_answers"].items()}
-    answers["q7_welcome_post"]["value"] = f"{POST_HI} <img src=y onerror=\"{ping.format('widget')}\">"
+    answers["q7_welcome_post"]["value"] = f'{POST_HI} <img src=y onerror="{ping.format("widget")}">'
     files = {
         "answers.json": json.dumps({"format": 1, "answers": answers}, ensure_ascii=False),
         "evil.html": f"<script>window.campCanary = 'pwned'; document.title = 'PWNED'; {ping.format('file')}</script>",
@@ -400,15 +473,19 @@ class _Trainer:
         self.page = browser.new_page(viewport={"width": 1300, "height": 900})
         self.page.set_default_timeout(30_000)
         self.base, self.listener, self.csp_errors = base, listener, []
-        self.page.on("console", lambda msg: self.csp_errors.append(msg.text)
-                     if "Content Security Policy" in msg.text else None)
+        self.page.on(
+            "console",
+            lambda msg: self.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+        )
         self.page.goto(f"{base}/formgrader?token={TOKEN}")  # the login cookie, as the trainer has it
 
     def visit(self, path: str, *, expect_script: bool) -> dict:
         """Open a page; wait until the participant's script called home (or long enough to be sure it did not)."""
         self.listener.hits.clear()
         self.csp_errors.clear()
-        self.page.goto(self.base + path, wait_until="load", referer=self.base + "/lab")  # as from Lab's file browser
+        self.page.goto(
+            self.base + path, wait_until="load", referer=self.base + "/lab"
+        )  # as from Lab's file browser
         for _ in range(40 if expect_script else 12):
             self.page.wait_for_timeout(250)
             if expect_script and self.listener.hits:
@@ -430,7 +507,9 @@ def test_hostile_submission_runs_no_script_in_the_trainers_formgrader_or_feedbac
     feedback file carries none of it, and the Hindi text, the chart and the Formgrader's own grading still work."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found ({CHROMIUM}): `make test` installs it as root with apt-get")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[dev]'")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[dev]'"
+    )
     from nbgrader.api import Gradebook
 
     from camp import paths
@@ -448,7 +527,10 @@ def test_hostile_submission_runs_no_script_in_the_trainers_formgrader_or_feedbac
     nb, files = _hostile_submission(release_notebook(home, A), listener)
     student = Grader(home).submit(A, nb, files, student="mallory")
     feedback_path = f"/files/course/feedback/{student}/{A}/{A}.html"
-    extra = {"JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+    extra = {
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+    }
 
     def grade() -> str:
         assert course.autograde(assignment=A, students=[student]) == {student: "graded"}
@@ -477,7 +559,9 @@ def test_hostile_submission_runs_no_script_in_the_trainers_formgrader_or_feedbac
                 with running_lab(TOKEN, log=tmp_path / "lab-off.log", extra_env=extra) as base:
                     trainer = _Trainer(browser, base, listener)
                     seen = trainer.visit(submission, expect_script=True)
-                    assert {"pwn-markdown", "pwn-script"} <= seen["hits"], seen  # (camp.answers escapes its echo)
+                    assert {"pwn-markdown", "pwn-script"} <= seen["hits"], (
+                        seen
+                    )  # (camp.answers escapes its echo)
                     assert seen["title"] == "PWNED" and seen["canary"] == "pwned", seen
                     assert trainer.visit(submission + "evil.html", expect_script=True)["hits"] == {"pwn-file"}
                     seen = trainer.visit(feedback_path, expect_script=True)
@@ -516,7 +600,9 @@ def test_hostile_submission_runs_no_script_in_the_trainers_formgrader_or_feedbac
                     else:
                         raise AssertionError("the Formgrader did not save the trainer's score")
                     # None of the page's own scripts is blocked; MathJax from the internet is, by design (offline anyway).
-                    assert [e for e in trainer.csp_errors if "/ajax/libs/mathjax/" not in e] == [], trainer.csp_errors
+                    assert [e for e in trainer.csp_errors if "/ajax/libs/mathjax/" not in e] == [], (
+                        trainer.csp_errors
+                    )
                     seen = trainer.visit(submission + "evil.html", expect_script=False)
                     assert seen["hits"] == set() and seen["canary"] is None, seen
                     seen = trainer.visit(feedback_path, expect_script=False)

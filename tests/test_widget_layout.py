@@ -66,8 +66,13 @@ CSS_OFF = "on => document.querySelectorAll('style.camp-answer-style').forEach(s 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """JupyterLab as `camp lab` starts it, on a camp folder where the participant has fetched assignment 00."""
-    with camp_lab(tmp_path_factory, "layout", TOKEN, [ASSIGNMENT],
-                  prepare=lambda home: participant.fetch_assignment(assignment=ASSIGNMENT)) as (base, home, _):
+    with camp_lab(
+        tmp_path_factory,
+        "layout",
+        TOKEN,
+        [ASSIGNMENT],
+        prepare=lambda home: participant.fetch_assignment(assignment=ASSIGNMENT),
+    ) as (base, home, _):
         yield base, home
 
 
@@ -98,10 +103,13 @@ def _run_all(page, base: str) -> None:
     expect(idle).to_be_visible(timeout=60_000)
     page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
-    page.wait_for_function("""() => {
+    page.wait_for_function(
+        """() => {
         const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
         return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-    }""", timeout=120_000)
+    }""",
+        timeout=120_000,
+    )
     expect(idle).to_be_visible(timeout=60_000)
 
 
@@ -122,7 +130,9 @@ def test_options_wrap_answers_echo_and_status_lines_follow(server, page, tmp_pat
     """Do long options wrap beside their buttons, labels show whole, and answers show in the option's words?"""
     base, home = server
     work = home / "my-work" / ASSIGNMENT
-    radios = [_cell(page, f'answers.choice("{q}"') for q in ("q1_run_key", "q2_cell_kind", "q5_feedback_place")]
+    radios = [
+        _cell(page, f'answers.choice("{q}"') for q in ("q1_run_key", "q2_cell_kind", "q5_feedback_place")
+    ]
     ticks = _cell(page, 'answers.choices("q4_submit_steps"')
     try:
         _run_all(page, base)
@@ -134,7 +144,9 @@ def test_options_wrap_answers_echo_and_status_lines_follow(server, page, tmp_pat
         # (a narrow window, as on a small laptop: the longest options no longer fit on one line)
         page.set_viewport_size({"width": 640, "height": 900})
         page.wait_for_timeout(200)
-        assert _measure(page, OVERLAPS, radios) == [], "with the camp's CSS, long options wrap in a narrow window"
+        assert _measure(page, OVERLAPS, radios) == [], (
+            "with the camp's CSS, long options wrap in a narrow window"
+        )
         page.evaluate(CSS_OFF, True)
         page.wait_for_timeout(200)
         assert any("overlaps" in p for p in _measure(page, OVERLAPS, radios)), "the overlap check can fail"
@@ -156,8 +168,12 @@ def test_options_wrap_answers_echo_and_status_lines_follow(server, page, tmp_pat
         expect(q2_test.locator(".jp-OutputArea")).not_to_contain_text("⏳")
         assert _saved(work)["q2_cell_kind"]["value"] == "markdown", "the value, not the label, is graded"
 
-        ticks.get_by_role("checkbox", name="क) मेरे असाइनमेंट पैनल में लें (Fetch) / Fetch in the My assignments panel").check()
-        expect(ticks.locator(".jp-OutputArea")).to_contain_text("क) मेरे असाइनमेंट पैनल में लें (Fetch) / Fetch in the")
+        ticks.get_by_role(
+            "checkbox", name="क) मेरे असाइनमेंट पैनल में लें (Fetch) / Fetch in the My assignments panel"
+        ).check()
+        expect(ticks.locator(".jp-OutputArea")).to_contain_text(
+            "क) मेरे असाइनमेंट पैनल में लें (Fetch) / Fetch in the"
+        )
         q3 = _cell(page, 'answers.number("q3_engagements"')
         q3.locator(".widget-text input").fill("60")
         q3.locator(".widget-text input").press("Enter")

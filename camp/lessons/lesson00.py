@@ -71,7 +71,8 @@ def glossary_rows(query: str = "") -> list[glossary.Term]:
     """
     q = query.strip().casefold()
     return [
-        t for t in glossary.load()
+        t
+        for t in glossary.load()
         if not q or any(q in part.casefold() for part in (t.hi, t.en, t.definition_hi, t.definition_en))
     ]
 

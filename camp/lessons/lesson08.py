@@ -41,12 +41,13 @@ def _when(text: str | datetime) -> datetime:
         return datetime.strptime(" ".join(str(text).split()), "%Y-%m-%d %H:%M")
     except ValueError:
         raise CampError(
-            f"'{text}' समझ नहीं आया; ऐसे लिखें: 2028-11-16 18:00", f"'{text}' is not understood; write it as 2028-11-16 18:00"
+            f"'{text}' समझ नहीं आया; ऐसे लिखें: 2028-11-16 18:00",
+            f"'{text}' is not understood; write it as 2028-11-16 18:00",
         ) from None
 
 
 def _show(moment: datetime) -> tuple[str, str]:
-    """"16 नवंबर, 18:00" and "16 Nov, 18:00"."""
+    """ "16 नवंबर, 18:00" and "16 Nov, 18:00"."""
     return (f"{moment.day} {MONTHS_HI[moment.month - 1]}, {moment:%H:%M}", f"{moment.day} {moment:%b, %H:%M}")
 
 
@@ -81,11 +82,13 @@ class LabelBox:
     @property
     def share(self) -> float:
         """The band's share of the picture, in percent (one decimal)."""
-        return round(100 * (self.right - self.left) * (self.bottom - self.top) / (self.width * self.height), 1)
+        return round(
+            100 * (self.right - self.left) * (self.bottom - self.top) / (self.width * self.height), 1
+        )
 
     @property
     def place(self) -> str:
-        """"top", "middle" or "bottom": the third of the picture that holds the band's centre."""
+        """ "top", "middle" or "bottom": the third of the picture that holds the band's centre."""
         centre = (self.top + self.bottom) / 2 / self.height
         return "top" if centre < 1 / 3 else "bottom" if centre > 2 / 3 else "middle"
 
@@ -201,7 +204,9 @@ def _open(image: bytes):
     try:
         return Image.open(io.BytesIO(image)).convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError):
-        raise CampError("यह तस्वीर की फ़ाइल नहीं है (PNG या JPEG चुनें)।", "This is not an image file (choose a PNG or JPEG).") from None
+        raise CampError(
+            "यह तस्वीर की फ़ाइल नहीं है (PNG या JPEG चुनें)।", "This is not an image file (choose a PNG or JPEG)."
+        ) from None
 
 
 def _largest_patch(grid: list[list[bool]]) -> tuple[int, int, int, int] | None:
@@ -325,7 +330,9 @@ def _outlined(image: bytes, box: LabelBox | None) -> bytes:
 
     picture = _open(image)
     if box is not None:
-        ImageDraw.Draw(picture).rectangle((box.left, box.top, box.right - 1, box.bottom - 1), outline="#e01010", width=4)
+        ImageDraw.Draw(picture).rectangle(
+            (box.left, box.top, box.right - 1, box.bottom - 1), outline="#e01010", width=4
+        )
     picture.thumbnail((640, 640))
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG", quality=85)
@@ -383,8 +390,11 @@ def _check_controls(kind: str = "video", caption: str = "") -> dict:
     import ipywidgets as w
 
     return {
-        "kind": w.Dropdown(options=[("वीडियो / video", "video"), ("तस्वीर / image", "image")], value=kind,
-                           description="क्या / what"),  # fmt: skip
+        "kind": w.Dropdown(
+            options=[("वीडियो / video", "video"), ("तस्वीर / image", "image")],
+            value=kind,
+            description="क्या / what",
+        ),  # fmt: skip
         "caption": w.Text(value=caption, description="कैप्शन / caption", layout=wide("80%")),
         "record": w.Checkbox(value=False, description="AI रजिस्टर में दर्ज / entered in the AI register"),
         "person": w.Checkbox(value=False, description="असली व्यक्ति दिखता या सुनाई देता है / shows a real person"),
@@ -469,7 +479,9 @@ def _seconds(text: str) -> float:
     try:
         return int(minutes or 0) * 60 + float(seconds)
     except ValueError:
-        raise CampError(f"'{text}' समय नहीं है; ऐसे लिखें: 1:30", f"'{text}' is not a time; write it as 1:30") from None
+        raise CampError(
+            f"'{text}' समय नहीं है; ऐसे लिखें: 1:30", f"'{text}' is not a time; write it as 1:30"
+        ) from None
 
 
 def audio_html(duration: str, label_from: str, label_to: str) -> str:
@@ -581,7 +593,7 @@ def silence_window(close: str | datetime = POLL_CLOSE) -> tuple[datetime, dateti
 
 
 def silence_verdict(when: datetime, election: bool, close: str | datetime = POLL_CLOSE) -> str:
-    """"stop", "careful", "ok" or "after" for a post at `when` (election matter or not).
+    """ "stop", "careful", "ok" or "after" for a post at `when` (election matter or not).
 
     Example:
         >>> silence_verdict(_when("2028-11-15 09:00"), True)
@@ -644,7 +656,9 @@ def silence_chart(close: str = POLL_CLOSE):
     ax.text(end, len(items) + 0.3, "मतदान ख़त्म ", color=RED, fontsize=9, va="bottom", ha="right")
     for n, post in enumerate(items):
         key = silence_verdict(post["when"], post["election"], end)
-        ax.scatter(post["when"], n, s=70, color=VERDICTS_126[key][2], marker="X" if key == "stop" else "o", zorder=3)
+        ax.scatter(
+            post["when"], n, s=70, color=VERDICTS_126[key][2], marker="X" if key == "stop" else "o", zorder=3
+        )
         ax.text(post["when"], n + 0.28, post["id"], fontsize=8, ha="center")
     ax.scatter([], [], color=RED, marker="X", label="रोकें: चुनाव सामग्री")
     ax.scatter([], [], color=AMBER, label="जा सकती है, चुनाव की बात नहीं")
@@ -695,7 +709,11 @@ def precertification(*, who: str, where: str, election: bool) -> Ruling:
     """
     notes: list[tuple[str, str]] = []
     if not election:
-        ruling = (False, "राजनीतिक विज्ञापन नहीं: MCMC प्रमाणन की ज़रूरत नहीं", "Not a political ad: no MCMC pre-certification")
+        ruling = (
+            False,
+            "राजनीतिक विज्ञापन नहीं: MCMC प्रमाणन की ज़रूरत नहीं",
+            "Not a political ad: no MCMC pre-certification",
+        )
         if where != "own":
             notes.append(("फ़ेसबुक/इंस्टाग्राम पर सामाजिक मुद्दों के पैसे वाले विज्ञापनों के लिए भी Meta पहचान की पुष्टि माँगता है",
                           "Meta asks for authorisation for paid ads on social issues too"))  # fmt: skip
@@ -712,7 +730,11 @@ def precertification(*, who: str, where: str, election: bool) -> Ruling:
     else:
         office = {"candidate": ("ज़िला MCMC", "the District MCMC"), "party": ("राज्य MCMC", "the State MCMC"),
                   "other": ("ज़िला MCMC से पूछें (मौजूदा नियम जाँचें)", "ask the District MCMC (check the current rule)")}[who]  # fmt: skip
-        ruling = (True, f"छपने से पहले MCMC प्रमाणन ज़रूरी: आवेदन {office[0]}", f"MCMC pre-certification before release: apply to {office[1]}")
+        ruling = (
+            True,
+            f"छपने से पहले MCMC प्रमाणन ज़रूरी: आवेदन {office[0]}",
+            f"MCMC pre-certification before release: apply to {office[1]}",
+        )
         notes.append(("प्रमाणन न मिले तो अपील: मुख्य निर्वाचन अधिकारी (CEO) की अध्यक्षता वाली राज्य अपील समिति",
                       "If refused, appeal to the state Appellate Committee headed by the Chief Electoral Officer (CEO)"))  # fmt: skip
         if who in ("candidate", "party"):
@@ -722,7 +744,12 @@ def precertification(*, who: str, where: str, election: bool) -> Ruling:
             notes.append(("Meta: पहचान की पुष्टि और 'Paid for by' सूचना; Google/YouTube: सत्यापन और हर विज्ञापन का प्रमाणपत्र",
                           "Meta: authorisation and a 'Paid for by' disclaimer; Google/YouTube: verification and each ad's certificate"))  # fmt: skip
     if election:
-        notes.append(("मतदान से पहले की 48 घंटे की मौन अवधि में कोई चुनाव सामग्री नहीं", "No election matter in the 48-hour silence period before the poll"))
+        notes.append(
+            (
+                "मतदान से पहले की 48 घंटे की मौन अवधि में कोई चुनाव सामग्री नहीं",
+                "No election matter in the 48-hour silence period before the poll",
+            )
+        )
     return Ruling(*ruling, notes=tuple(notes))
 
 
@@ -739,7 +766,9 @@ def precert_checker() -> None:
     who = w.Dropdown(options=[(f"{hi} / {en}", k) for k, (hi, en) in WHO.items()], description="कौन / who")
     where = w.Dropdown(options=[(f"{hi} / {en}", k) for k, (hi, en) in WHERE.items()], description="कहाँ / where",
                        layout=wide("80%"))  # fmt: skip
-    election = w.Checkbox(value=True, description="चुनाव की बात (वोट की अपील, उम्मीदवार या दल का प्रचार) / about the election")
+    election = w.Checkbox(
+        value=True, description="चुनाव की बात (वोट की अपील, उम्मीदवार या दल का प्रचार) / about the election"
+    )
     view = w.HTML()
 
     def update(change=None) -> None:
@@ -751,13 +780,18 @@ def precert_checker() -> None:
     panel("precert_checker", who, where, election, view, who=who, where=where, election=election, view=view)
 
 
-def _sorter(name: str, items: list[tuple[str, str]], choices: dict, right: list[str], why: list[tuple[str, str]]) -> None:
+def _sorter(
+    name: str, items: list[tuple[str, str]], choices: dict, right: list[str], why: list[tuple[str, str]]
+) -> None:
     """One dropdown per case; "Check" marks each choice and gives the reason (shared by the two sorters)."""
     import ipywidgets as w
 
     picks = [
-        w.Dropdown(options=[("— चुनें / choose —", "")] + [(f"{hi} / {en}", k) for k, (hi, en, *_) in choices.items()],
-                   description=f"{n}. {hi} / {en}", layout=wide())  # fmt: skip
+        w.Dropdown(
+            options=[("— चुनें / choose —", "")] + [(f"{hi} / {en}", k) for k, (hi, en, *_) in choices.items()],
+            description=f"{n}. {hi} / {en}",
+            layout=wide(),
+        )  # fmt: skip
         for n, (hi, en) in enumerate(items, 1)
     ]
     button = w.Button(description="जाँचें / Check", icon="check", button_style="primary")
@@ -901,9 +935,15 @@ def consent_form() -> None:
                      description="'हाँ' कैसे कहा / how they said yes", layout=wide("80%"))  # fmt: skip
     notice = w.Dropdown(options=[(f"{hi} / {en}", k) for k, (hi, en) in NOTICES.items()], value="none",
                         description="सूचना / notice")  # fmt: skip
-    purposes = {k: w.Checkbox(value=k == "volunteer", description=f"{hi} / {en}") for k, (hi, en) in USES.items() if k != "photo"}
+    purposes = {
+        k: w.Checkbox(value=k == "volunteer", description=f"{hi} / {en}")
+        for k, (hi, en) in USES.items()
+        if k != "photo"
+    }
     age = w.BoundedIntText(value=30, min=1, max=120, description="उम्र / age")
-    guardian = w.Checkbox(value=False, description="अभिभावक की सहमति (बच्चे के लिए) / guardian's consent (for a child)")
+    guardian = w.Checkbox(
+        value=False, description="अभिभावक की सहमति (बच्चे के लिए) / guardian's consent (for a child)"
+    )
     withdrawn = w.Checkbox(value=False, description="सहमति वापस ली / consent withdrawn")
     use = w.Dropdown(options=[(f"{hi} / {en}", k) for k, (hi, en) in USES.items() if k != "photo"], value="reminders",
                      description="इस्तेमाल / use", layout=wide("80%"))  # fmt: skip

@@ -21,7 +21,21 @@ from grader.aigrade.store import Proposal, proposals, store_path
 from grader.aigrade.widget import review_widget
 
 __all__ = [
-    "Agreement", "AgreementReport", "Item", "Proposal", "above_average", "accept", "answer_of", "parse_reply",
-    "proposals", "propose", "reject", "report", "review", "review_widget", "scrub", "store_path",
+    "Agreement",
+    "AgreementReport",
+    "Item",
+    "Proposal",
+    "above_average",
+    "accept",
+    "answer_of",
+    "parse_reply",
+    "proposals",
+    "propose",
+    "reject",
+    "report",
+    "review",
+    "review_widget",
+    "scrub",
+    "store_path",
     "trainer_averages",
 ]

@@ -185,8 +185,14 @@ def review(
     """
 
     def take(p, scores=None) -> str:
-        return accept(assignment=assignment, student=p.student, notebook=p.notebook, grade_id=p.grade_id,
-                      scores=scores, force=force)
+        return accept(
+            assignment=assignment,
+            student=p.student,
+            notebook=p.notebook,
+            grade_id=p.grade_id,
+            scores=scores,
+            force=force,
+        )
 
     pending = proposals(assignment=assignment, students=students, status="pending")
     graded = trainer_grades(assignment, pending)
