@@ -47,3 +47,33 @@ def wide(width: str = "95%", height: str | None = None):
     import ipywidgets as w
 
     return w.Layout(width=width, height=height) if height else w.Layout(width=width)
+
+
+def sorter(
+    name: str, items: list[tuple[str, str]], choices: dict, right: list[str], why: list[tuple[str, str]]
+) -> None:
+    """One dropdown per case; "Check" marks each choice and gives the reason (the sorters of lessons 07–09)."""
+    import ipywidgets as w
+
+    picks = [
+        w.Dropdown(
+            options=[("— चुनें / choose —", "")] + [(f"{hi} / {en}", k) for k, (hi, en, *_) in choices.items()],
+            description=f"{n}. {hi} / {en}",
+            layout=wide(),
+        )  # fmt: skip
+        for n, (hi, en) in enumerate(items, 1)
+    ]
+    button = w.Button(description="जाँचें / Check", icon="check", button_style="primary")
+    view = w.HTML()
+
+    def check(_button=None) -> None:
+        rows, score = "", 0
+        for n, (pick, key, (why_hi, why_en)) in enumerate(zip(picks, right, why), 1):
+            ok = pick.value == key
+            score += ok
+            hi, en, *_ = choices[key]
+            rows += f"<tr><td>{n}</td><td>{'✅' if ok else '❌'} {hi} / {en}</td><td>{why_hi}<br><small>{why_en}</small></td></tr>"
+        view.value = f"<table>{rows}</table><p><b>{score} / {len(items)}</b></p>"
+
+    button.on_click(check)
+    panel(name, *picks, button, view, picks=picks, button=button, view=view, check=check)

@@ -12,7 +12,7 @@ from functools import cache
 
 from camp import charts, tokens
 from camp.data import DATA_DIR
-from camp.lessons import panel, wide
+from camp.lessons import panel, sorter, wide
 
 # -- the lesson's made-up material (camp/data/ai_examples.json, ai_texts.csv) ----------------------------------
 
@@ -569,27 +569,5 @@ USES = [
 
 def use_sorter() -> None:
     """For each use of AI choose fine / with a label / never; "Check" then says which and why."""
-    import ipywidgets as w
-
-    picks = [
-        w.Dropdown(
-            options=[("— चुनें / choose —", "")] + [(f"{hi} / {en}", k) for k, (hi, en) in VERDICTS.items()],
-            description=f"{n}. {hi} / {en}",
-            layout=wide(),
-        )  # fmt: skip
-        for n, (hi, en, *_) in enumerate(USES, 1)
-    ]
-    button = w.Button(description="जाँचें / Check", icon="check", button_style="primary")
-    view = w.HTML()
-
-    def check(_button=None) -> None:
-        rows, right = "", 0
-        for n, (pick, (_, _, verdict, why_hi, why_en)) in enumerate(zip(picks, USES), 1):
-            ok = pick.value == verdict
-            right += ok
-            hi, en = VERDICTS[verdict]
-            rows += f"<tr><td>{n}</td><td>{'✅' if ok else '❌'} {hi} / {en}</td><td>{why_hi}<br><small>{why_en}</small></td></tr>"
-        view.value = f"<table>{rows}</table><p><b>{right} / {len(USES)}</b></p>"
-
-    button.on_click(check)
-    panel("use_sorter", *picks, button, view, picks=picks, button=button, view=view, check=check)
+    sorter("use_sorter", [(hi, en) for hi, en, *_ in USES], VERDICTS, [item[2] for item in USES],
+           [(item[3], item[4]) for item in USES])  # fmt: skip

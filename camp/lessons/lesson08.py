@@ -21,7 +21,7 @@ from functools import cache
 from camp import charts, verify
 from camp.data import DATA_DIR
 from camp.lang import CampError
-from camp.lessons import lesson07, panel, wide
+from camp.lessons import lesson07, panel, sorter, wide
 
 GREEN, RED, AMBER, GREY = "#127a2d", "#b3261e", "#b7791f", "#555"
 MONTHS_HI = ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर")
@@ -780,36 +780,6 @@ def precert_checker() -> None:
     panel("precert_checker", who, where, election, view, who=who, where=where, election=election, view=view)
 
 
-def _sorter(
-    name: str, items: list[tuple[str, str]], choices: dict, right: list[str], why: list[tuple[str, str]]
-) -> None:
-    """One dropdown per case; "Check" marks each choice and gives the reason (shared by the two sorters)."""
-    import ipywidgets as w
-
-    picks = [
-        w.Dropdown(
-            options=[("— चुनें / choose —", "")] + [(f"{hi} / {en}", k) for k, (hi, en, *_) in choices.items()],
-            description=f"{n}. {hi} / {en}",
-            layout=wide(),
-        )  # fmt: skip
-        for n, (hi, en) in enumerate(items, 1)
-    ]
-    button = w.Button(description="जाँचें / Check", icon="check", button_style="primary")
-    view = w.HTML()
-
-    def check(_button=None) -> None:
-        rows, score = "", 0
-        for n, (pick, key, (why_hi, why_en)) in enumerate(zip(picks, right, why), 1):
-            ok = pick.value == key
-            score += ok
-            hi, en, *_ = choices[key]
-            rows += f"<tr><td>{n}</td><td>{'✅' if ok else '❌'} {hi} / {en}</td><td>{why_hi}<br><small>{why_en}</small></td></tr>"
-        view.value = f"<table>{rows}</table><p><b>{score} / {len(items)}</b></p>"
-
-    button.on_click(check)
-    panel(name, *picks, button, view, picks=picks, button=button, view=view, check=check)
-
-
 NEEDS = {"yes": ("प्रमाणन चाहिए", "needs pre-certification"), "no": ("प्रमाणन नहीं चाहिए", "needs none")}
 
 
@@ -817,7 +787,7 @@ def precert_sorter(which: str = "lesson") -> None:
     """For each post choose "needs pre-certification" or "needs none"; "Check" says which, and why."""
     items = cases()["precert"][which]
     rulings = [precertification(who=c["who"], where=c["where"], election=c["election"]) for c in items]
-    _sorter("precert_sorter", [(c["hi"], c["en"]) for c in items], NEEDS,
+    sorter("precert_sorter", [(c["hi"], c["en"]) for c in items], NEEDS,
             ["yes" if r.needed else "no" for r in rulings], [(r.hi, r.en) for r in rulings])  # fmt: skip
 
 
@@ -973,5 +943,5 @@ def consent_form() -> None:
 def ai_use_sorter() -> None:
     """For each use of AI choose fine / with checking and a label / never (lesson 07's verdicts); "Check" says why."""
     items = cases()["ai_uses"]
-    _sorter("ai_use_sorter", [(u["hi"], u["en"]) for u in items], lesson07.VERDICTS, [u["verdict"] for u in items],
+    sorter("ai_use_sorter", [(u["hi"], u["en"]) for u in items], lesson07.VERDICTS, [u["verdict"] for u in items],
             [(u["why_hi"], u["why_en"]) for u in items])  # fmt: skip

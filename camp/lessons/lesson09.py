@@ -13,7 +13,7 @@ import math
 from functools import cache
 
 from camp import charts, data
-from camp.lessons import panel, wide
+from camp.lessons import panel, sorter, wide
 
 GREEN, RED, AMBER, GREY = "#127a2d", "#b3261e", "#b7791f", "#555"
 DISTRICT = ("सीहोर", "Sehore")
@@ -727,27 +727,5 @@ FIELD_POSTS = [
 
 def field_post_sorter() -> None:
     """For each field-visit post choose fine / fine once fixed / never; "Check" says which and why."""
-    import ipywidgets as w
-
-    picks = [
-        w.Dropdown(
-            options=[("— चुनें / choose —", "")] + [(f"{hi} / {en}", k) for k, (hi, en) in VERDICTS.items()],
-            description=f"{n}. {hi} / {en}",
-            layout=wide(),
-        )  # fmt: skip
-        for n, (hi, en, *_) in enumerate(FIELD_POSTS, 1)
-    ]
-    button = w.Button(description="जाँचें / Check", icon="check", button_style="primary")
-    view = w.HTML()
-
-    def check(_button=None) -> None:
-        rows, right = "", 0
-        for n, (pick, (_, _, verdict, why_hi, why_en)) in enumerate(zip(picks, FIELD_POSTS), 1):
-            ok = pick.value == verdict
-            right += ok
-            hi, en = VERDICTS[verdict]
-            rows += f"<tr><td>{n}</td><td>{'✅' if ok else '❌'} {hi} / {en}</td><td>{why_hi}<br><small>{why_en}</small></td></tr>"
-        view.value = f"<table>{rows}</table><p><b>{right} / {len(FIELD_POSTS)}</b></p>"
-
-    button.on_click(check)
-    panel("field_post_sorter", *picks, button, view, picks=picks, button=button, view=view, check=check)
+    sorter("field_post_sorter", [(hi, en) for hi, en, *_ in FIELD_POSTS], VERDICTS, [item[2] for item in FIELD_POSTS],
+           [(item[3], item[4]) for item in FIELD_POSTS])  # fmt: skip
