@@ -139,6 +139,21 @@ def http_get(url: str, token: str):
         return resp.status, resp.read().decode("utf-8")
 
 
+def hub_missing(*, tools: tuple[str, ...] = (), modules: tuple[str, ...] = ()) -> str | None:
+    """Why a real-JupyterHub test cannot run here (None when it can): root, the account tools, npm/node, jupyterhub."""
+    import importlib.util
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return "needs root: it creates Unix accounts and JupyterHub spawns servers as them (CI runs as root)"
+    for tool in ("useradd", "userdel", "groupadd", "setfacl", "npm", "node", *tools):
+        if not shutil.which(tool):
+            return f"{tool} is not installed (make system-deps installs acl; Debian nodejs/npm for the proxy)"
+    for module in ("jupyterhub", "requests", *modules):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed: pip install -e '.[hub]'"
+    return None
+
+
 def free_port() -> int:
     """A loopback port nobody listens on now (for a server the test starts)."""
     with socket.socket() as sock:

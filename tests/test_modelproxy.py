@@ -35,23 +35,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
-def _missing() -> str | None:
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return "needs root: it creates Unix accounts and JupyterHub spawns servers as them (CI runs as root)"
-    for tool in ("useradd", "userdel", "groupadd", "setfacl", "npm", "node"):
-        if not shutil.which(tool):
-            return f"{tool} is not installed (make system-deps installs acl; Debian nodejs/npm for the proxy)"
-    try:
-        import jupyterhub  # noqa: F401
-        import requests  # noqa: F401
-        import tornado  # noqa: F401
-    except ImportError as exc:
-        return f"JupyterHub is not installed ({exc}): pip install -e '.[hub]'"
-    return None
+from conftest import hub_missing  # noqa: E402
 
-
-if _missing():
-    pytest.skip(_missing(), allow_module_level=True)
+MISSING = hub_missing(modules=("tornado",))
+if MISSING:
+    pytest.skip(MISSING, allow_module_level=True)
 
 import requests  # noqa: E402
 from conftest import free_port  # noqa: E402
