@@ -119,8 +119,11 @@ def _feedback(args) -> int:
     if getattr(args, "with_examples", False):  # read by grader.feedback while the pages are made
         os.environ["CAMP_FEEDBACK_EXAMPLES"] = "1"
     for name in args.assignment:
-        done = feedback(assignment=name, students=args.student or None)
+        failed: dict[str, str] = {}
+        done = feedback(assignment=name, students=args.student or None, failed=failed)
         print(f"{name}: feedback released to {len(done)} participants / फ़ीडबैक भेजा गया")
+        for student, why in sorted(failed.items()):
+            print(f"  {student}: no feedback / फ़ीडबैक नहीं बना — {why}")
     return 0
 
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from camp import paths
+from camp.lang import CampError
 from camp.nbsettings import require_success
 from grader import config as camp_config
 from grader.submissions import (
@@ -147,28 +148,45 @@ def autograde(*, assignment: str, students: list[str] | None = None) -> dict[str
     return outcome
 
 
-def feedback(*, assignment: str, students: list[str] | None = None) -> list[str]:
-    """Generate feedback for graded submissions and release it to the exchange."""
+def feedback(
+    *, assignment: str, students: list[str] | None = None, failed: dict[str, str] | None = None
+) -> list[str]:
+    """Generate feedback for graded submissions and release it to the exchange.
+
+    One submission that cannot get feedback (e.g. its `submission_secret.txt` is missing) does not stop the
+    others: its reason goes into `failed` ({participant: one line}); without `failed` the first one is raised.
+    """
     require_known(assignment)
     api = nbgrader_api()
     done = []
     for student in students or submitted_students(assignment=assignment):
-        graded = paths.course_root() / "autograded" / student / assignment
-        if not graded.exists():
-            continue
-        from grader.integrity import redact_secrets
-
-        for notebook in graded.glob("*.ipynb"):
-            redact_secrets(notebook)  # a key pasted into a notebook never travels back in feedback
-        require_success(
-            api.generate_feedback(assignment, student, force=True), f"feedback {assignment}/{student}"
-        )
-        require_success(api.release_feedback(assignment, student), f"release feedback {assignment}/{student}")
-        from grader.feedback import release_data
-
-        release_data(assignment=assignment, student=student)  # the panel shows it inline from this data
-        done.append(student)
+        try:
+            if _feedback_one(api, assignment, student):
+                done.append(student)
+        except CampError as exc:
+            if failed is None:
+                raise
+            failed[student] = exc.en
     return done
+
+
+def _feedback_one(api, assignment: str, student: str) -> bool:
+    """Feedback for one graded submission, made and released; False when it is not graded yet."""
+    graded = paths.course_root() / "autograded" / student / assignment
+    if not graded.exists():
+        return False
+    from grader.integrity import redact_secrets
+
+    for notebook in graded.glob("*.ipynb"):
+        redact_secrets(notebook)  # a key pasted into a notebook never travels back in feedback
+    require_success(
+        api.generate_feedback(assignment, student, force=True), f"feedback {assignment}/{student}"
+    )
+    require_success(api.release_feedback(assignment, student), f"release feedback {assignment}/{student}")
+    from grader.feedback import release_data
+
+    release_data(assignment=assignment, student=student)  # the panel shows it inline from this data
+    return True
 
 
 def export_grades(*, to: Path) -> Path:
@@ -235,8 +253,11 @@ def evening(*, assignments: list[str] | None = None, workers: int | None = None,
     if result.interrupted:
         return 130
     for name in with_work:
-        done = feedback(assignment=name)
+        failed: dict[str, str] = {}
+        done = feedback(assignment=name, failed=failed)
         out(f"{name}: feedback released to {len(done)} participants / फ़ीडबैक भेजा गया")
+        for student, why in sorted(failed.items()):
+            out(f"  {student}: no feedback / फ़ीडबैक नहीं बना — {why}")
     cohort = load().filter(modules=with_work)
     s = cohort.status[cohort.status["status"] != "not submitted"].copy()
     s["score"] = [
