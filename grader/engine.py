@@ -303,6 +303,13 @@ def _worker(
     import logging
 
     logging.disable(logging.WARNING)
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings(
+        "ignore", category=SAWarning
+    )  # as the camp command: nbgrader's ORM noise, per notebook
     from grader import kernels
     from grader.limits import Cgroups
     from grader.sandbox import Sandbox, grader_user
@@ -396,7 +403,7 @@ def _worker(
     finally:
         kernels.stop_zygote()
         box.cgroups.remove()
-        shutil.rmtree(scratch, ignore_errors=True)
+        kernels.remove_scratch(scratch)
 
 
 # -- progress --------------------------------------------------------------------------------------------------

@@ -558,7 +558,39 @@ def restart_zygote() -> Zygote:
     return zygote
 
 
+#: A kernel's socket is <scratch>/ipc/<16 hex>/k-<n>, and a Unix socket's path must fit in 107 bytes.
+SCRATCH_MAX = 78
+
+
 def scratch_root() -> Path:
+    """This worker's scratch folder: in the camp folder, or, when that path is too long for the kernels' sockets,
+    in a private folder of /var/tmp (mode 0711, random name; not /tmp, which each kernel gets fresh)."""
     from camp import paths
 
-    return paths.home() / "engine" / "scratch" / f"w{os.getpid()}"
+    default = paths.home() / "engine" / "scratch" / f"w{os.getpid()}"
+    if len(str(default)) <= SCRATCH_MAX:
+        return default
+    global _SHORT_BASE
+    if _SHORT_BASE is None or not _SHORT_BASE.is_dir():
+        import tempfile
+
+        _SHORT_BASE = Path(
+            tempfile.mkdtemp(prefix="camp-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None)
+        )
+        _SHORT_BASE.chmod(
+            0o711
+        )  # the sandbox's user passes through to its own scratch, and sees nothing else
+    return _SHORT_BASE / f"w{os.getpid()}"
+
+
+_SHORT_BASE: Path | None = None
+
+
+def remove_scratch(scratch: Path) -> None:
+    """Remove a worker's scratch folder (and the private /var/tmp folder around it, when it has one)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    if _SHORT_BASE is not None and scratch.parent == _SHORT_BASE:
+        try:
+            _SHORT_BASE.rmdir()
+        except OSError:
+            pass

@@ -28,32 +28,55 @@ def test_camp_console_script_exists_in_the_venv():
 
 @pytest.mark.slow
 def test_trainer_commands_work_without_the_venv_on_path(fresh_home, tmp_path):
-    """course init, release, collect, autograde, feedback and export run with PATH lacking .venv/bin."""
+    """With PATH lacking .venv/bin, a participant's widget-answered submission goes through the trainer's commands
+    as trainers run them (release, collect, `camp autograde` — the engine —, feedback, export, evening, report),
+    each doing its work: collected, graded with full marks, feedback she fetches, her row in the CSV."""
+    import getpass
+
+    import nbformat
+    from conftest import answer_fixture, answer_with_widgets
+
+    from camp import participant
+
     assert str(Path(sys.executable).parent) not in "/usr/bin:/bin"
+    me, name = getpass.getuser(), "00-start-here"
     result = run("course", "init", home=fresh_home)
     assert result.returncode == 0, result.stderr
     assert (fresh_home / "course" / "gradebook.db").exists()
-    assert (fresh_home / "exchange" / "camp" / "outbound" / "00-start-here").is_dir()
-    for args in (
-        ["release", "00-start-here"],
-        ["collect", "00-start-here"],
-        ["autograde", "00-start-here"],
-        ["feedback", "00-start-here", "01-landscape"],
-        ["export", "grades", "--to", str(tmp_path / "g.csv")],
-        ["evening", "00-start-here"],
-        ["roster", "list"],
-        ["report"],
-    ):
+    assert (fresh_home / "exchange" / "camp" / "outbound" / name).is_dir()
+
+    def step(*args: str) -> str:
         result = run(*args, home=fresh_home)
         assert result.returncode == 0, (args, result.stderr)
         assert "Traceback" not in result.stderr and "SAWarning" not in result.stderr, (args, result.stderr)
+        return result.stdout
+
+    step("release", name)
+    folder = participant.fetch_assignment(assignment=name)
+    notebook = folder / f"{name}.ipynb"
+    answered = answer_with_widgets(
+        nbformat.read(notebook, as_version=4), answer_fixture(name)["widget_answers"], folder
+    )
+    nbformat.write(answered, notebook)
+    participant.submit(assignment=name)
+
+    assert me in step("collect", name)
+    assert "graded 1 · skipped (already graded) 0 · ungradable 0" in step("autograde", name)
+    assert f"{name}: feedback released to 1 participants" in step("feedback", name, "01-landscape")
+    pages = participant.fetch_feedback(assignment=name)
+    assert pages and "Score:" in pages[0].read_text(encoding="utf-8")
+    step("export", "grades", "--to", str(tmp_path / "g.csv"))
+    rows = list(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8-sig")))
+    assert list(rows[0])[:4] == ["id", "name", "district", "role"]
+    (mine,) = [r for r in rows if r["id"] == me]
+    (score,) = [v for k, v in mine.items() if k.startswith(f"{name} score")]
+    assert score.startswith("manual grading pending"), mine  # graded; her written answer waits for the trainer
+    assert "skipped (already graded) 1" in step(
+        "evening", name
+    )  # nothing new: the batch skips what it graded
+    step("roster", "list")
+    assert me in step("report")
     assert (fresh_home / "trainer" / "ट्रेनर डैशबोर्ड (trainer dashboard).ipynb").exists()
-    assert next(csv.reader((tmp_path / "g.csv").open(encoding="utf-8-sig")))[:4] == [
-        "id",
-        "name",
-        "district",
-        "role",
-    ]
 
 
 @pytest.mark.parametrize(
