@@ -70,7 +70,9 @@ def test_trainer_commands_work_without_the_venv_on_path(fresh_home, tmp_path):
     assert list(rows[0])[:4] == ["id", "name", "district", "role"]
     (mine,) = [r for r in rows if r["id"] == me]
     (score,) = [v for k, v in mine.items() if k.startswith(f"{name} score")]
-    assert score.startswith("manual grading pending"), mine  # graded; her written answer waits for the trainer
+    assert score.startswith("manual grading pending"), (
+        mine
+    )  # graded; her written answer waits for the trainer
     assert "skipped (already graded) 1" in step(
         "evening", name
     )  # nothing new: the batch skips what it graded
