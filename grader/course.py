@@ -143,9 +143,24 @@ def autograde(*, assignment: str, students: list[str] | None = None) -> dict[str
         if problem:
             outcome[student] = "ungradable: " + problem
             continue
-        result = api.autograde(assignment, student, force=True, create=True)
+        for _attempt in range(1 + KERNEL_START_RETRIES):
+            result = api.autograde(assignment, student, force=True, create=True)
+            if result.get("success") or not _kernel_never_started(result):
+                break
         outcome[student] = "graded" if result.get("success") else "ungradable: " + failure_reason(result)
     return outcome
+
+
+# nbgrader's own kernels listen on TCP ports that jupyter_client picks free and the kernel binds a moment later;
+# another program (a second trainer's grading, a Lab) can take a port in between, and the kernel dies before it
+# runs a cell ("Address already in use"). Nothing of the submission ran, so trying again is safe. (The engine's
+# kernels use Unix sockets in their own folder and cannot collide this way.)
+KERNEL_START_RETRIES = 2
+
+
+def _kernel_never_started(result: dict) -> bool:
+    text = (result.get("log") or "") + (result.get("error") or "")
+    return "Kernel died before replying to kernel_info" in text
 
 
 def feedback(

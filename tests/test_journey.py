@@ -76,3 +76,39 @@ def test_broken_submissions_get_clear_reasons_and_the_batch_goes_on(fresh_home, 
         == "ungradable: notebook 00-start-here.ipynb missing from the submission (found: my copy.ipynb)"
     )
     assert outcome["missing"] == "ungradable: notebook 00-start-here.ipynb missing from the submission"
+
+
+@pytest.mark.parametrize("retries", [course.KERNEL_START_RETRIES, 0])
+def test_a_kernel_port_taken_by_another_program_is_retried_not_failed(fresh_home, monkeypatch, retries):
+    """Another program takes the TCP port nbgrader picked for its kernel: the submission is graded anyway.
+
+    The port is really taken (a socket of this test listens on it), so the first kernel really dies on bind;
+    with the retry switched off the same submission is reported ungradable, so the test can fail.
+    """
+    import socket
+
+    from jupyter_client.connect import LocalPortCache
+
+    course.init_course()
+    release = fresh_home / "course" / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    (fresh_home / "course" / "submitted" / "good" / ASSIGNMENT).mkdir(parents=True)
+    (fresh_home / "course" / "submitted" / "good" / ASSIGNMENT / release.name).write_bytes(release.read_bytes())
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    original, calls = LocalPortCache.find_available_port, []
+
+    def first_port_is_taken(self, ip):
+        calls.append(ip)
+        return taken.getsockname()[1] if len(calls) == 1 else original(self, ip)
+
+    monkeypatch.setattr(LocalPortCache, "find_available_port", first_port_is_taken)
+    monkeypatch.setattr(course, "KERNEL_START_RETRIES", retries)
+    try:
+        outcome = course.autograde(assignment=ASSIGNMENT, students=["good"])
+    finally:
+        taken.close()
+    if retries:
+        assert outcome == {"good": "graded"}
+    else:
+        assert outcome == {"good": "ungradable: RuntimeError: Kernel died before replying to kernel_info"}
