@@ -92,7 +92,9 @@ def test_a_kernel_port_taken_by_another_program_is_retried_not_failed(fresh_home
     course.init_course()
     release = fresh_home / "course" / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     (fresh_home / "course" / "submitted" / "good" / ASSIGNMENT).mkdir(parents=True)
-    (fresh_home / "course" / "submitted" / "good" / ASSIGNMENT / release.name).write_bytes(release.read_bytes())
+    (fresh_home / "course" / "submitted" / "good" / ASSIGNMENT / release.name).write_bytes(
+        release.read_bytes()
+    )
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
     taken.listen()
