@@ -64,6 +64,13 @@ def tokenizer(encoding: str = DEFAULT):
     return quicktok.get_encoding(encoding)
 
 
+def warm() -> None:
+    """Load every tokenizer now (about 1.7 s of CPU in all): the grading engine's warm parent calls this once, so
+    each notebook it forks a kernel for finds them loaded instead of reading the vocabularies again."""
+    for name in ENCODINGS:
+        tokenizer(name)
+
+
 def count(text: str, encoding: str = DEFAULT) -> int:
     """How many tokens `text` is for the tokenizer `encoding` (special markers count as plain text).
 

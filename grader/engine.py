@@ -12,6 +12,7 @@ import json
 import multiprocessing as mp
 import os
 import queue
+import re
 import resource
 import shutil
 import sqlite3
@@ -287,6 +288,36 @@ WORKER_MODULES = [
 ]
 
 
+def warm_modules(assignments: list[str]) -> tuple[str, ...]:
+    """The camp modules the locked cells of these assignments' source notebooks import (trusted: the course's own
+    source, never a submission), for the warm parent to import and warm once instead of in every kernel."""
+    import ast
+
+    import nbformat
+
+    found: set[str] = set()
+    for name in assignments:
+        for path in sorted((paths.course_root() / "source" / name).glob("*.ipynb")):
+            try:
+                nb = nbformat.read(path, as_version=4)
+            except Exception:
+                continue
+            for cell in nb.cells:
+                if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("locked"):
+                    continue
+                try:
+                    tree = ast.parse(cell.source)
+                except SyntaxError:
+                    continue
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Import):
+                        found.update(a.name for a in node.names)
+                    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                        found.add(node.module)
+                        found.update(f"{node.module}.{a.name}" for a in node.names)
+    return tuple(sorted(m for m in found if re.fullmatch(r"camp(\.\w+)+", m)))
+
+
 def _worker(
     jobs,
     results,
@@ -294,6 +325,7 @@ def _worker(
     sandbox_strong: bool,
     timeouts: tuple[int, int],
     environ: dict[str, str] | None = None,
+    warm: tuple[str, ...] = (),
 ) -> None:
     if environ is not None:  # the batch's environment (the forkserver's may be older)
         os.environ.clear()
@@ -324,7 +356,7 @@ def _worker(
         box.limits["nproc"] = 16384
     if "shared-kernels" in unsafe_switches():
         box.isolate_kernels = False
-    kernels.start_zygote(scratch, box)  # warms up while nbgrader is imported
+    kernels.start_zygote(scratch, box, warm)  # warms up while nbgrader is imported
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -519,6 +551,7 @@ def autograde_batch(
                                 sandbox.strong,
                                 (cell_timeout, notebook_timeout),
                                 dict(os.environ),
+                                warm_modules(names),
                             ),
                             daemon=True,
                         )

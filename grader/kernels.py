@@ -47,14 +47,15 @@ UNSET: set[str] = set()
 class Zygote:
     """The warm parent process and its request channel (JSON lines over pipes)."""
 
-    def __init__(self, scratch: Path, sandbox: Sandbox):
+    def __init__(self, scratch: Path, sandbox: Sandbox, warm: tuple[str, ...] = ()):
         self.scratch = Path(scratch)
         self.sandbox = sandbox
+        self.warm = tuple(warm)
         for folder in ("ipc", "jobs"):
             (self.scratch / folder).mkdir(parents=True, exist_ok=True)
         env = sandbox.env(self.scratch)
         sandbox.prepare(self.scratch)
-        cmd = sandbox.wrap([sys.executable, "-m", "grader.zygote"], scratch=self.scratch)
+        cmd = sandbox.wrap([sys.executable, "-m", "grader.zygote", *self.warm], scratch=self.scratch)
         cgroups = sandbox.cgroups
 
         def before_exec() -> None:
@@ -536,10 +537,11 @@ def stop_zygote() -> None:
         ZYGOTE = None
 
 
-def start_zygote(scratch: Path, sandbox: Sandbox) -> Zygote:
+def start_zygote(scratch: Path, sandbox: Sandbox, warm: tuple[str, ...] = ()) -> Zygote:
+    """Start the warm parent; `warm` names camp modules it imports (and warms) beyond the usual ones."""
     global ZYGOTE
     stop_zygote()
-    ZYGOTE = Zygote(scratch, sandbox)
+    ZYGOTE = Zygote(scratch, sandbox, warm)
     return ZYGOTE
 
 
@@ -550,10 +552,10 @@ def zygote_alive() -> bool:
 def restart_zygote() -> Zygote:
     """A new zygote in the same sandbox settings, with fresh scratch folders (nothing of the old one is reused)."""
     old = ZYGOTE
-    scratch, sandbox = old.scratch, old.sandbox
+    scratch, sandbox, warm = old.scratch, old.sandbox, old.warm
     stop_zygote()
     shutil.rmtree(scratch, ignore_errors=True)
-    zygote = start_zygote(scratch, sandbox)
+    zygote = start_zygote(scratch, sandbox, warm)
     prestart()
     return zygote
 

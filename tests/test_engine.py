@@ -232,3 +232,37 @@ def test_a_limit_the_sandbox_cannot_set_is_said_in_the_summary(camp):
         pytest.skip("the weak sandbox grades as this user, who may raise nothing either way")
     assert "WARNING: the sandbox could not set: RLIMIT_FSIZE" in out.stdout, out.stdout
     assert "graded 2" in out.stdout
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_the_warm_parent_loads_once_what_the_batchs_notebooks_load(camp, monkeypatch, warm):
+    """Assignment 07 counts tokens with four tokenizers (1.7 CPU-s to load): the warm parent loads them once, so a
+    forked kernel finds them loaded before any cell asked. With warming switched off the kernel finds none."""
+    assert {"camp.tokens", "camp.lessons.lesson07"} <= set(engine.warm_modules(["07-ai-tools"]))
+    assert "camp.tokens" not in engine.warm_modules(["00-start-here"])
+    if not warm:
+        monkeypatch.setattr(engine, "warm_modules", lambda names: ())
+    assignment, student = "07-ai-tools", f"warm-{warm}"
+    source = camp / "course" / "submitted" / "right-07" / assignment
+    nb = nbformat.read(source / f"{assignment}.ipynb", as_version=4)
+    probe = next(
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_prompt_missing_code"
+    )
+    probe.source += (
+        "\nimport camp.tokens as _t\nprint('tokenizers loaded:', _t.tokenizer.cache_info().currsize)"
+    )
+    folder = camp / "course" / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    for name in ("answers.json", "timestamp.txt"):
+        (folder / name).write_bytes((source / name).read_bytes())
+    result = engine.autograde_batch(
+        assignment=assignment, students=[student], workers=1, force=True, show_progress=False
+    )
+    assert result.outcome == {student: "graded"}
+    graded = nbformat.read(camp / "course" / "autograded" / student / assignment / f"{assignment}.ipynb", 4)
+    cell = next(
+        c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_prompt_missing_code"
+    )
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    assert f"tokenizers loaded: {4 if warm else 0}" in text, text
