@@ -374,3 +374,27 @@ def test_validate_lists_each_unanswered_question_in_one_line(tmp_path):
             and "line " not in error
             and "_" not in error
         )
+
+
+def test_answer_boxes_share_their_default_layouts_and_styles(tmp_path, monkeypatch):
+    """After the first box, each answer box sends only its own models (4–6), not a fresh layout and style per
+    widget (13–20 before sharing): fewer messages per cell when grading, a lighter notebook in the Lab."""
+    import ipywidgets as w
+
+    monkeypatch.chdir(tmp_path)
+
+    def models_made(make) -> int:
+        before = set(w.widgets.Widget._active_widgets)
+        make()
+        return len(set(w.widgets.Widget._active_widgets) - before)
+
+    makers = {
+        "choice": lambda: answers.choice("q1", [["क) एक / one", "a"], ["ख) दो / two", "b"]]),
+        "choices": lambda: answers.choices("q2", [["a", "a"], ["b", "b"], ["c", "c"]]),
+        "number": lambda: answers.number("q3", unit="₹"),
+        "long_text": lambda: answers.long_text("q4"),
+    }
+    for make in makers.values():
+        make()  # the first box of the kernel makes the shared ones
+    counts = {kind: models_made(make) for kind, make in makers.items()}
+    assert counts == {"choice": 4, "choices": 7, "number": 6, "long_text": 5}, counts
