@@ -541,6 +541,7 @@ def autograde_batch(
                 result.outcome[key(name, student)] = "skipped"
             else:
                 if not procs:  # workers boot (imports, sandbox, warm zygote) while the rest is checked
+                    warm = warm_modules(names)
                     procs = [
                         ctx.Process(
                             target=_worker,
@@ -551,7 +552,7 @@ def autograde_batch(
                                 sandbox.strong,
                                 (cell_timeout, notebook_timeout),
                                 dict(os.environ),
-                                warm_modules(names),
+                                warm,
                             ),
                             daemon=True,
                         )
