@@ -192,15 +192,20 @@ def test_other_trainers_can_write_while_a_batch_runs(camp):
     assert last == 3 - (len(writes) - 1) % 2
 
 
-def test_progress_bar_and_summary_are_printed(camp):
-    env = {**os.environ, "CAMP_HOME": str(camp)}
-    out = subprocess.run(
+def _camp_autograde(home: Path, **kwargs) -> subprocess.CompletedProcess:
+    """`camp autograde 01-landscape --force` as a trainer types it, on the module's course."""
+    return subprocess.run(
         [str(Path(sys.executable).parent / "camp"), "autograde", "01-landscape", "--force"],
-        env=env,
+        env={**os.environ, "CAMP_HOME": str(home)},
         capture_output=True,
         text=True,
         timeout=300,
+        **kwargs,
     )
+
+
+def test_progress_bar_and_summary_are_printed(camp):
+    out = _camp_autograde(camp)
     assert out.returncode == 0, out.stderr
     assert "2/2" in out.stderr and "s left" in out.stderr
     assert "graded 2 · skipped (already graded) 0 · ungradable 0" in out.stdout
@@ -218,15 +223,7 @@ def test_a_limit_the_sandbox_cannot_set_is_said_in_the_summary(camp):
     def lower() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (low, low))
 
-    env = {**os.environ, "CAMP_HOME": str(camp)}
-    out = subprocess.run(
-        [str(Path(sys.executable).parent / "camp"), "autograde", "01-landscape", "--force"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=lower,
-    )
+    out = _camp_autograde(camp, preexec_fn=lower)
     assert out.returncode == 0, out.stderr
     if os.geteuid() != 0 and not shutil.which("bwrap"):
         pytest.skip("the weak sandbox grades as this user, who may raise nothing either way")
