@@ -190,10 +190,17 @@ def create_account(name: str, *, group: str, comment: str = "") -> str | None:
 
 def remove_account(name: str) -> None:
     """Remove an account and its home (the test's own users; never a roster import)."""
+    import time
+
     _need_root("removing accounts")
-    if user_exists(name):
+    # userdel refuses while a killed process is still exiting ("currently used by process"): try again
+    for _ in range(20):
+        if not user_exists(name):
+            return
         subprocess.run(["pkill", "-KILL", "-u", name], check=False)
         subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+        if user_exists(name):
+            time.sleep(0.5)
 
 
 def create_participant_accounts(*, settings: Settings | None = None) -> tuple[dict[str, str], list[str]]:
@@ -455,6 +462,43 @@ def trainer_db_url(settings: Settings) -> str | None:
         return None
 
 
+#: Every user's kernels talk to their server over Unix sockets in that user's private runtime folder, never over
+#: TCP on 127.0.0.1: ports are picked by each server on its own, so two servers starting kernels at the same time
+#: could hand out the same port (the later kernel dies with "Address already in use" and its server subscribes to
+#: the other participant's kernel: "Invalid Signature", then its websocket is dropped after 2 x 60 s, as the hub
+#: bench saw at 10-30 participants), and any local user could connect to a TCP port and read others' outputs.
+KERNEL_TRANSPORT = "--ServerKernelManager.transport=ipc"
+#: A Unix socket's path holds 107 bytes at most; a kernel's is <runtime folder>/kernel-<uuid>-ipc-<n>.
+SOCKET_PATH_MAX = 107
+_KERNEL_SOCKET_TAIL = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-99")
+
+
+def kernel_runtime_dir(runtime: Path | None = None) -> Path:
+    """The runtime folder for this user's server (kernels' connection files and Unix sockets).
+
+    Jupyter's own (~/.local/share/jupyter/runtime, 0700 in a 0700 home) when its kernels' socket paths fit in
+    107 bytes; for a long home path, /tmp/camp-kernels-<uid>, 0700 and this user's (one made by someone else,
+    or a symlink, is never used: then a fresh private folder is made).
+    """
+    import tempfile
+
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    runtime = Path(runtime or jupyter_runtime_dir())
+    if len(str(runtime)) + _KERNEL_SOCKET_TAIL <= SOCKET_PATH_MAX:
+        return runtime
+    uid = os.getuid()
+    short = Path(tempfile.gettempdir()) / f"camp-kernels-{uid}"
+    try:
+        short.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    st = os.lstat(short)
+    if stat.S_ISDIR(st.st_mode) and st.st_uid == uid and not st.st_mode & 0o077:
+        return short
+    return Path(tempfile.mkdtemp(prefix=f"camp-kernels-{uid}-"))
+
+
 def singleuser(argv: list[str]) -> None:
     """JupyterHub's Spawner.cmd: pick the camp folder by the user's groups, prepare it, exec the server."""
     settings = Settings.from_env()
@@ -471,11 +515,19 @@ def singleuser(argv: list[str]) -> None:
         os.umask(0o077)
         home = prepare_participant(Path(pwd.getpwuid(os.getuid()).pw_dir) / "camp", settings)
     os.environ["CAMP_HOME"] = str(home)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(kernel_runtime_dir())
     from grader.lab import lab_env
 
     env = lab_env()
     env["CAMP_ROLE"] = "trainer" if trainer else "participant"
-    cmd = [sys.executable, "-m", "jupyterhub.singleuser", f"--ServerApp.root_dir={home}", *argv]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterhub.singleuser",
+        f"--ServerApp.root_dir={home}",
+        KERNEL_TRANSPORT,
+        *argv,
+    ]
     os.chdir(home)
     os.execvpe(cmd[0], cmd, env)
 

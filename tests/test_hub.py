@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -564,3 +566,48 @@ for student in {camp.participants!r}:
     assert "success" not in foreign.text
     denied = camp.camp(alice, "autograde", ASSIGNMENT, check=False)
     assert denied.returncode == 1 and "Permission denied" in denied.stderr + denied.stdout
+
+
+def test_kernels_talk_to_their_server_over_private_unix_sockets_not_tcp_ports(camp):
+    """Does a participant's kernel listen on Unix sockets in a folder only she can enter, and on no TCP port?
+
+    On TCP each server picks its kernels' ports on its own: two servers starting kernels at once can pick the same
+    one (the scale bench lost a kernel that way: "Address already in use", then its server read the other's
+    kernel, "Invalid Signature"), and any local user may connect to a port on 127.0.0.1 and read the outputs."""
+    import psutil
+
+    user = camp.participants[2]
+    info = camp.api("GET", f"/users/{user}")
+    if info.status_code != 200 or not info.json()["servers"].get("", {}).get("ready"):
+        camp.spawn(user)
+    made = camp.as_user(user, "POST", "/api/kernels", json={"name": "python3"})
+    assert made.status_code == 201, made.text
+    kernel = made.json()["id"]
+    try:
+        uid = pwd.getpwnam(user).pw_uid
+        proc = connection = None
+        for _ in range(240):  # bounded: a kernel binds its sockets in 1-20 s on a busy 2-core machine
+            for candidate in psutil.process_iter(["uids", "cmdline"]):
+                args = candidate.info["cmdline"] or []
+                if candidate.info["uids"] and candidate.info["uids"].real == uid and "-f" in args:
+                    if kernel in args[args.index("-f") + 1]:
+                        proc, connection = candidate, Path(args[args.index("-f") + 1])
+            spec = json.loads(connection.read_text("utf-8")) if connection else {}
+            ports = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+            sockets = [Path(f"{spec['ip']}-{spec[port]}") for port in ports] if spec.get("ip") else []
+            if sockets and all(sock.exists() for sock in sockets):
+                break
+            time.sleep(0.5)
+        assert proc is not None, "the kernel's process"
+        assert spec["transport"] == "ipc", spec["transport"]
+        for sock in sockets:
+            assert stat.S_ISSOCK(os.lstat(sock).st_mode), sock
+            assert len(str(sock).encode()) <= hub.SOCKET_PATH_MAX, sock
+        folder = os.stat(sockets[0].parent)
+        assert folder.st_uid == uid and folder.st_mode & 0o077 == 0, oct(folder.st_mode)  # nobody else
+        # On TCP a kernel listens on 6 ports; on Unix sockets on 1: ipykernel's pipe for output of forked
+        # subprocesses (bound by zmq itself, so no race; it takes only messages signed with a random key).
+        listening = [c for c in proc.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
+        assert len(listening) <= 1, listening
+    finally:
+        camp.as_user(user, "DELETE", f"/api/kernels/{kernel}")
