@@ -8,6 +8,8 @@
 # Environment: CAMP_HUB_ROOT (/srv/camp), CAMP_HUB_IP (127.0.0.1), CAMP_HUB_PORT (8000),
 # CAMP_HUB_TRAINERS_GROUP (camp-trainers), CAMP_HUB_PARTICIPANTS_GROUP (camp-participants),
 # CAMP_HUB_START_TIMEOUT (120 s a server may take to start; more for a rush of first logins on a small server).
+# Each user's kernels talk to their server over Unix sockets in that user's private runtime folder, never TCP
+# ports (two servers could pick the same port; anyone on the machine could read a port): grader/hub.py.
 # More trainers: `sudo .venv/bin/python -m grader.hub add-trainer NAME` (same course, exchange and gradebook).
 # The camp's model server as the hub service `camp-ai` (grader/modelproxy.py), only when CAMP_AI_UPSTREAM is set:
 # CAMP_AI_UPSTREAM (http://gpu-box:8000/v1), CAMP_AI_MODEL, CAMP_AI_MASTER_KEY_FILE (root's, 0600; default
