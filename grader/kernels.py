@@ -9,6 +9,7 @@ notebook keep the score of what ran.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import queue
@@ -37,7 +38,7 @@ from traitlets import Float, Integer
 from camp.check import ANSWER_MIME
 from camp.notebooks import ShortPollMixin
 from grader import settings as camp_settings
-from grader.sandbox import CGROUP_MOUNT, Sandbox
+from grader.sandbox import CGROUP_MOUNT, Sandbox, readonly_paths
 
 ZYGOTE: Zygote | None = None  # one per grading worker process
 #: What the sandbox could not put in place in this worker (the zygote says so): the batch summary prints it.
@@ -189,11 +190,19 @@ class Prestarted:
                 "job": str(self.job),
                 "ipc": str(self.ipc),
                 "hide": [CGROUP_MOUNT],
+                # Python and camp, when they live under /tmp: the kernel's fresh /tmp would hide them
+                "keep_readonly": _readonly_under_tmp(),
             }
         reply = zygote.request(**request)
         self.pid = reply["pid"]
         self.cgroups = reply.get("cgroups", False)
         UNSET.update(reply.get("unset", []))
+
+
+@functools.cache
+def _readonly_under_tmp() -> list[str]:
+    """The sandbox's read-only folders (Python, camp) that live under /tmp, which each kernel gets fresh."""
+    return sorted(str(p) for p in readonly_paths() if p.is_dir() and p.is_relative_to("/tmp"))
 
 
 #: Where the last notebook's Execute spent its time (seconds): kernel start and connection, the cells (the

@@ -212,8 +212,16 @@ def _isolate(spec: dict) -> None:
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     scratch, job, ipc = spec["scratch"], spec["job"], spec["ipc"]
     keep = {job: os.open(job, os.O_PATH | os.O_DIRECTORY), ipc: os.open(ipc, os.O_PATH | os.O_DIRECTORY)}
+    # Python and camp living under /tmp (a course cloned there): bound back, read-only as the sandbox has them
+    readonly = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in spec.get("keep_readonly", [])}
     owner = f"uid={uid},gid={gid}"
     _mount("camp-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size=64m,{owner}")
+    for path, fd in readonly.items():
+        os.makedirs(path, exist_ok=True)
+        _mount(
+            f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC
+        )  # a bind keeps the source's read-only flag
+        os.close(fd)
     os.makedirs(scratch, exist_ok=True)  # the scratch folder may itself live under /tmp
     _mount("camp-kernel", scratch, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=755,size=16m,{owner}")
     for folder in ("home", "mpl", "camp-home"):

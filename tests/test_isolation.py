@@ -421,15 +421,68 @@ def test_every_hidden_check_is_a_plain_call_on_the_answer():
     assert checked >= 40
 
 
-def test_a_course_under_tmp_is_refused_with_a_clear_reason(monkeypatch):
-    """Each kernel gets a fresh, empty /tmp: a venv under /tmp would make every kernel die at start (39 tests
-    failed that way in a clone under /tmp); the engine says so before grading anything."""
-    from camp.lang import CampError
-    from grader.sandbox import Sandbox
+def test_a_course_whose_python_lives_under_tmp_is_graded(tmp_path_factory):
+    """Each kernel gets a fresh, empty /tmp, which would hide a Python environment living under /tmp (a course
+    cloned there: 39 tests failed that way once, every kernel dying at start). The sandbox's read-only folders
+    under /tmp are bound back into each kernel, read-only, and nothing else of /tmp is. Here the environment is
+    reached through /tmp (its `sys.prefix` is there); the kernel imports a package it has not imported yet,
+    cannot write into the environment, and does not see a file planted beside it."""
+    import subprocess
+    import sys
+    import tempfile
 
-    box = Sandbox(strong=True)
-    box.check_allowed()  # this checkout: not under /tmp
-    monkeypatch.setattr("sys.prefix", "/tmp/somewhere/.venv")
-    with pytest.raises(CampError) as caught:
-        box.check_allowed()
-    assert "/tmp" in caught.value.en and "/tmp" in caught.value.hi and "make setup" in caught.value.en
+    if not sandbox.bwrap_works():
+        pytest.skip("needs bubblewrap (`make test` installs it as root): a property of the strong sandbox")
+    outside = Path(tempfile.mkdtemp(prefix="camp-tmp-python-", dir="/tmp"))
+    try:
+        venv = outside / ".venv"
+        venv.symlink_to(Path(sys.prefix).resolve(), target_is_directory=True)
+        (outside / "planted.txt").write_text("beside the environment", encoding="utf-8")
+        home = tmp_path_factory.mktemp("python-under-tmp")
+        env = {**os.environ, "CAMP_HOME": str(home), "PATH": f"{venv / 'bin'}:/usr/bin:/bin"}
+        probe = (
+            "import sys, os\n"
+            "print('prefix:', sys.prefix)\n"
+            "import quicktok  # not imported by the warm parent for assignment 00\n"
+            "print('imported quicktok')\n"
+            "try:\n"
+            "    open(os.path.join(sys.prefix, 'written-by-a-kernel'), 'w')\n"
+            "except OSError as exc:\n"
+            "    print('write refused:', exc.strerror)\n"
+            f"print('planted visible:', os.path.exists({str(outside / 'planted.txt')!r}))\n"
+        )
+        setup = (
+            "import sys, nbformat\n"
+            "from grader.course import init_course\n"
+            "from conftest import answers_file, with_code\n"
+            "init_course(release_all=False)\n"
+            "from grader.course import release\n"
+            f"release(assignments=[{A!r}])\n"
+        )
+        run = lambda code: subprocess.run(  # noqa: E731
+            [str(venv / "bin" / "python"), "-c", code],
+            env={**env, "PYTHONPATH": str(Path(__file__).parent)},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        done = run(setup)
+        assert done.returncode == 0, done.stderr[-2000:]
+        release_nb = nbformat.read(home / "course" / "release" / A / f"{A}.ipynb", as_version=4)
+        _put(home, "p1", _with_code(release_nb, probe), _answers(RIGHT))
+        done = run(
+            "import sys; from grader.cli import main; sys.argv = ['camp', 'autograde', "
+            f"{A!r}, '--workers', '1']; sys.exit(main())"
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        assert "graded 1" in done.stdout, done.stdout
+        printed = _printed(home, "p1")
+        assert f"prefix: {venv}" in printed, printed
+        assert "imported quicktok" in printed, printed
+        assert "write refused: Read-only file system" in printed, printed
+        assert "planted visible: False" in printed, printed
+        assert not (Path(sys.prefix) / "written-by-a-kernel").exists()
+    finally:
+        import shutil
+
+        shutil.rmtree(outside, ignore_errors=True)
