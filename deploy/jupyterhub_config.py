@@ -7,7 +7,7 @@
 #
 # Environment: CAMP_HUB_ROOT (/srv/camp), CAMP_HUB_IP (127.0.0.1), CAMP_HUB_PORT (8000),
 # CAMP_HUB_TRAINERS_GROUP (camp-trainers), CAMP_HUB_PARTICIPANTS_GROUP (camp-participants),
-# CAMP_HUB_START_TIMEOUT (120 s a server may take to start; more for a rush of first logins on a small server).
+# CAMP_HUB_START_TIMEOUT (300 s a server may take to start: 50 first logins at once took 160 s on 2 busy cores).
 # Each user's kernels talk to their server over Unix sockets in that user's private runtime folder, never TCP
 # ports (two servers could pick the same port; anyone on the machine could read a port): grader/hub.py.
 # More trainers: `sudo .venv/bin/python -m grader.hub add-trainer NAME` (same course, exchange and gradebook).

@@ -598,8 +598,9 @@ def configure(c, *, settings: Settings | None = None, network: bool = True) -> N
     c.Spawner.cmd = [python, "-m", "grader.hub", "singleuser"]
     c.Spawner.default_url = f"/lab/tree/{START_LESSON}"
     c.Spawner.environment = settings.env()
-    # A morning rush of first logins (each copies the lessons) on 2 cores may need longer: CAMP_HUB_START_TIMEOUT.
-    c.Spawner.start_timeout = int(os.environ.get("CAMP_HUB_START_TIMEOUT", "120"))
+    # A rush of first logins (each copies the lessons) shares the cores: 50 at once on 2 busy cores were all ready
+    # after 160 s (make hub-bench, --start-only 50), so 300 s; a bigger class on a small server: CAMP_HUB_START_TIMEOUT.
+    c.Spawner.start_timeout = int(os.environ.get("CAMP_HUB_START_TIMEOUT", "300"))
     c.Spawner.http_timeout = c.Spawner.start_timeout
     c.JupyterHub.shutdown_on_logout = False
     if os.environ.get("CAMP_HUB_SERVICE_TOKEN"):  # the end-to-end test's (or an operator's) API client
