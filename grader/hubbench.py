@@ -732,12 +732,15 @@ def report(
             f"{percentile(last.pss_mb, 50):.0f} MB; MemAvailable fell {mem_before - mem_after:.0f} MB in all, "
             f"{(mem_before - mem_after) / last.users:.0f} MB a participant"
         )
-    for count in (50, args.n):
+    for count in sorted({50, args.n}):
         took = time_to_start(steps, count)
         if took is not None:
+            reached = next(s.users for s in steps if s.users >= count)
             print(
-                f"time to start {count} single-user servers (steps of {args.step}, the earlier ones working): "
-                f"{took:.0f} s"
+                f"time to start {reached} single-user servers (the first step reaching {count}; steps of "
+                f"{args.step}, the earlier ones working): {took:.0f} s; all {args.step} of a step at once: "
+                + ", ".join(f"{s.spawn_seconds:.0f}" for s in steps)
+                + " s (--start-only 50: 50 at once)"
             )
     if last and last.users < 50:
         print(f"time to start 50 single-user servers: not measured (this run went to {last.users})")
