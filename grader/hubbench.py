@@ -732,10 +732,12 @@ def report(
             f"{percentile(last.pss_mb, 50):.0f} MB; MemAvailable fell {mem_before - mem_after:.0f} MB in all, "
             f"{(mem_before - mem_after) / last.users:.0f} MB a participant"
         )
+    shown = set()
     for count in sorted({50, args.n}):
         took = time_to_start(steps, count)
-        if took is not None:
-            reached = next(s.users for s in steps if s.users >= count)
+        reached = next((s.users for s in steps if s.users >= count), None)
+        if took is not None and reached not in shown:
+            shown.add(reached)
             print(
                 f"time to start {reached} single-user servers (the first step reaching {count}; steps of "
                 f"{args.step}, the earlier ones working): {took:.0f} s; all {args.step} of a step at once: "
