@@ -125,10 +125,16 @@ def user_exists(name: str) -> bool:
         return False
 
 
-def ensure_group(name: str) -> None:
+def group_exists(name: str) -> bool:
     try:
         grp.getgrnam(name)
+        return True
     except KeyError:
+        return False
+
+
+def ensure_group(name: str) -> None:
+    if not group_exists(name):
         subprocess.run(["groupadd", "--system", name], check=True)
 
 

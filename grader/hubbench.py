@@ -221,16 +221,6 @@ def mem_available_mb() -> float:
 
 
 # -- the hub ---------------------------------------------------------------------------------------------------
-def _group_exists(name: str) -> bool:
-    import grp
-
-    try:
-        grp.getgrnam(name)
-        return True
-    except KeyError:
-        return False
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -412,7 +402,7 @@ class Bench:
         shutil.rmtree(self.root, ignore_errors=True)
         left = [u for u in self.created if hub.user_exists(u)]
         left += [
-            g for g in (self.settings.trainers_group, self.settings.participants_group) if _group_exists(g)
+            g for g in (self.settings.trainers_group, self.settings.participants_group) if hub.group_exists(g)
         ]
         if left:
             print(f"NOT removed (remove them by hand): {', '.join(left)}", flush=True)
