@@ -7,8 +7,10 @@
 #   sudo deploy/tljh-setup.sh LEAD_TRAINER [participants.csv]
 #
 # What it does:
-#   1. installs this project into TLJH's user environment (/opt/tljh/user: Lab, nbgrader, the lessons) and,
-#      without dependencies, into the hub's (/opt/tljh/hub: only grader/hub.py is imported there);
+#   1. installs this project and its Hindi language pack for JupyterLab (packages/jupyterlab-language-pack-hi-IN;
+#      each participant's Lab starts in Hindi, English one click away in Settings → Language) into TLJH's user
+#      environment (/opt/tljh/user: Lab, nbgrader, the lessons) and, without dependencies, the project into the
+#      hub's (/opt/tljh/hub: only grader/hub.py is imported there);
 #   2. `python -m grader.hub setup`: the groups camp-trainers and camp-participants, /srv/camp/exchange
 #      (root's, 1777), /srv/camp/course (the lead trainer's, group camp-trainers, 2770), the course prepared
 #      and every assignment released by the lead trainer (created if missing; the first-login code is printed);
@@ -29,6 +31,7 @@ export CAMP_HUB_ROOT="${CAMP_HUB_ROOT:-/srv/camp}"
 [ -x "$TLJH/user/bin/python" ] && [ -x "$TLJH/hub/bin/python" ] || { echo "TLJH is not installed in $TLJH"; exit 1; }
 
 "$TLJH/user/bin/python" -m pip install --quiet -e "$SRC"
+"$TLJH/user/bin/python" -m pip install --quiet --no-deps -e "$SRC/packages/jupyterlab-language-pack-hi-IN"
 "$TLJH/hub/bin/python" -m pip install --quiet --no-deps -e "$SRC"
 
 PY="$TLJH/user/bin/python"

@@ -23,7 +23,8 @@ The course folder is setgid and group-writable, so nbgrader's `CourseDirectory.g
 Who is who comes from Unix groups, never from anything the browser or the environment says: the single-user
 launcher (`python -m grader.hub singleuser`, JupyterHub's `Spawner.cmd`) runs as the logged-in user and looks
 at that user's groups. Members of the trainers' group get the course folder and the Formgrader; everyone else
-gets their own camp folder, with nbgrader's Formgrader and course list switched off (server and Lab). The
+gets their own camp folder, with nbgrader's Formgrader and course list switched off (server and Lab), its English
+Assignment List and menu off (the Hindi "My assignments" panel replaces them) and JupyterLab in Hindi. The
 course folder's Unix permissions are what really keeps participants out: a participant who switches the
 Formgrader back on or runs `camp collect` with CAMP_HOME pointed at the course gets "permission denied".
 
@@ -63,10 +64,16 @@ START_LESSON = "lessons/00-start-here/00-start-here.hi.ipynb"
 PROXY_PACKAGE = "configurable-http-proxy@5"
 #: nbgrader's trainer-only parts, switched off in participants' servers (server extension and Lab plugin).
 TRAINER_ONLY_SERVER = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+#: Also nbgrader's English Assignment List (its own Validate dialog shows a failed cell's source, its
+#: "(view feedback)" opens a timestamp folder and a "Trust HTML" page) and the "Nbgrader" menu that opens it: a
+#: participant fetches, validates, submits and reads feedback in the Hindi "My assignments" panel (camp.panel).
+#: Trainers keep them, as does the single laptop (participant = trainer, `make lab`).
 TRAINER_ONLY_LAB = (
     "@jupyter/nbgrader:formgrader",
     "@jupyter/nbgrader:course-list",
     "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:assignment-list",
+    "@jupyter/nbgrader:menu",
 )
 #: First-login codes: no 0/O, 1/l/I, so they can be read out in a hall.
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -419,7 +426,8 @@ def _shared_databases() -> None:
 
 
 def _participant_only(config_dir: Path) -> None:
-    """Switch the Formgrader and course list off in a participant's server and Lab (after config.write)."""
+    """Switch the Formgrader, course list and English Assignment List off in a participant's server and Lab
+    (after config.write)."""
     server_file = config_dir / "jupyter_server_config.json"
     server = json.loads(server_file.read_text(encoding="utf-8"))
     extensions = server.setdefault("ServerApp", {}).setdefault("jpserver_extensions", {})
@@ -432,10 +440,12 @@ def _participant_only(config_dir: Path) -> None:
 
 
 def prepare_participant(home: Path, settings: Settings) -> Path:
-    """The participant's own camp folder (as that participant): lessons on first login, settings, exchange link."""
+    """The participant's own camp folder (as that participant): lessons on first login, settings, exchange link,
+    JupyterLab in Hindi (on first login; English chosen in Settings → Language stays chosen)."""
     from grader import config as camp_config
     from grader import lessons
     from grader.feedback import install_notebook
+    from grader.lab import select_language
 
     os.environ["CAMP_HOME"] = str(home)
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -444,6 +454,7 @@ def prepare_participant(home: Path, settings: Settings) -> Path:
     _link_exchange(home, settings.exchange)
     camp_config.write()
     _participant_only(paths.config_dir())
+    select_language()  # as `camp lab` does: hi_IN when its language pack is installed and nothing is chosen yet
     lessons.build_lessons()  # first login: every lesson; later: only untouched ones follow the sources
     install_notebook(home)
     return home

@@ -275,6 +275,7 @@ def test_first_login_codes_and_roles(camp):
         camp.spawn(user)
     assert camp.as_user(alice, "GET", "/formgrader", allow_redirects=False).status_code == 404
     assert camp.as_user(camp.trainer, "GET", "/formgrader", allow_redirects=False).status_code == 302
+    _her_lab_is_hindi_with_no_english_assignment_list(camp, alice)
     # The lessons were placed in her own camp folder on first login, in her 0700 home; Lab opens the Hindi lesson.
     listing = camp.as_user(alice, "GET", "/api/contents/lessons/00-start-here").json()
     assert "00-start-here.hi.ipynb" in [item["name"] for item in listing["content"]]
@@ -287,6 +288,48 @@ def test_first_login_codes_and_roles(camp):
     # A participant cannot run the trainer's commands on the course: Unix permissions say no.
     denied = camp.camp(alice, "collect", ASSIGNMENT, check=False)
     assert denied.returncode == 1 and "Permission denied" in denied.stderr + denied.stdout
+
+
+def _lab_page_config(camp, user: str) -> dict:
+    """The page config JupyterLab serves the user's browser (what decides which Lab plugins start)."""
+    page = camp.as_user(user, "GET", "/lab")
+    assert page.status_code == 200, page.text[:500]
+    return json.loads(
+        page.text.split('id="jupyter-config-data" type="application/json">')[1].split("</script>")[0]
+    )
+
+
+def _her_lab_is_hindi_with_no_english_assignment_list(camp, participant: str) -> None:
+    """A participant's Lab starts in Hindi (the language pack, chosen at first login) and has no nbgrader
+    Assignment List or Nbgrader menu (she uses the Hindi "My assignments" panel); the trainer keeps both."""
+    english_panel = ("@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu")
+    hers, trainers = _lab_page_config(camp, participant), _lab_page_config(camp, camp.trainer)
+    for plugin in english_panel:
+        assert plugin in hers["disabledExtensions"], hers["disabledExtensions"]
+        assert plugin not in trainers["disabledExtensions"], trainers["disabledExtensions"]
+    assert "@jupyter/nbgrader:formgrader" in hers["disabledExtensions"]
+    assert "@jupyter/nbgrader:validate-assignment" in hers["disabledExtensions"]  # the Hindi panel validates
+
+    setting = "/lab/api/settings/@jupyterlab/translation-extension:plugin"
+    assert camp.as_user(participant, "GET", setting).json()["settings"]["locale"] == "hi_IN"
+    packs = camp.as_user(participant, "GET", "/lab/api/translations").json()["data"]
+    assert packs["hi_IN"]["nativeName"].startswith("हिन्दी") and "en" in packs  # English one click away
+    menus = camp.as_user(participant, "GET", "/lab/api/translations/hi_IN").json()["data"]["jupyterlab"]
+    assert menus["menu\x04File"] == ["फ़ाइल"]
+    # She picks English (Settings → Language); her next login (the hub prepares her folder again) keeps it.
+    chose = camp.as_user(participant, "PUT", setting, json={"raw": json.dumps({"locale": "en"})})
+    assert chose.status_code == 204, chose.text
+    home = Path(hub.pwd.getpwnam(participant).pw_dir) / "camp"
+    camp.run_as(
+        participant,
+        sys.executable,
+        "-c",
+        "from pathlib import Path; from grader import hub; "
+        f"hub.prepare_participant(Path({str(home)!r}), hub.Settings.from_env())",
+        home=home,
+    )
+    assert camp.as_user(participant, "GET", setting).json()["settings"]["locale"] == "en"
+    camp.as_user(participant, "PUT", setting, json={"raw": json.dumps({"locale": "hi_IN"})})
 
 
 def test_release_submit_collect_grade_feedback_through_the_hub(camp):
