@@ -92,8 +92,20 @@ def _release(args) -> int:
 
 def _collect(args) -> int:
     from grader.exchange import collect
+    from grader.submissions import assignment_ids, require_known
 
-    print(collect(assignment=args.assignment).summary())  # ends "collected N submissions of …"
+    outbound = paths.exchange_root() / paths.COURSE_ID / "outbound"
+    names = args.assignment or [a for a in assignment_ids() if (outbound / a).is_dir()]  # none: all released
+    for name in names:
+        require_known(name)  # a typo stops here, before anything is collected
+    said = set()
+    for name in names:
+        for line in collect(assignment=name).summary().splitlines():  # ends "collected N submissions of …"
+            if not line.startswith("ownership ") or line not in said:  # the exchange's ownership note once
+                print(line)
+                said.add(line)
+    if not names:
+        print("nothing released yet / अभी कुछ जारी नहीं हुआ")
     return 0
 
 
@@ -110,7 +122,12 @@ def _autograde(args) -> int:
         notebook_timeout=args.notebook_timeout,
     )
     print(summary(result))
-    return 130 if result.interrupted else 0
+    if result.interrupted:
+        return 130
+    from grader.report import score_table
+
+    print(score_table(assignments=args.assignment, students=args.student or None))
+    return 0
 
 
 def _feedback(args) -> int:
@@ -365,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_release)
 
     for name, func, text in (
-        ("collect", _collect, "collect submissions"),
+        ("collect", _collect, "collect submissions (of every released assignment when none named)"),
         (
             "autograde",
             _autograde,
@@ -377,7 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name in ("autograde", "feedback"):
             p.add_argument("assignment", nargs="+", help="one or more assignments, graded in one batch")
         else:
-            p.add_argument("assignment")
+            p.add_argument("assignment", nargs="*", help="one or more assignments (default: all released)")
         if name != "collect":
             p.add_argument("--student", action="append", help="only this participant (repeatable)")
         if name == "autograde":

@@ -1,4 +1,4 @@
-"""The trainer's verbs: prepare the course, release, collect, autograde, return feedback, export grades.
+"""The trainer's verbs: prepare the course, release, collect, autograde, return feedback, the evening round.
 
 Each verb is a keyword-only function; the `camp` command line and notebooks call the same ones.
 """
@@ -204,41 +204,6 @@ def _feedback_one(api, assignment: str, student: str) -> bool:
     return True
 
 
-def export_grades(*, to: Path) -> Path:
-    """Write every participant's score per assignment to a CSV file (properly quoted, no formulas)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from grader import roster
-
-    people = roster.load()
-    paths.ensure_tools_on_path()
-    rows = []
-    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
-        assignments = [a.name for a in gb.assignments]
-        for student in gb.students:
-            info = people.get(student.id, {})
-            row = {
-                "id": student.id,
-                "name": info.get("name") or " ".join(filter(None, [student.first_name, student.last_name])),
-                "district": info.get("district", ""),
-                "role": info.get("role", ""),
-            }
-            total = 0.0
-            for name in assignments:
-                try:
-                    score = gb.find_submission(name, student.id).score
-                except MissingEntry:
-                    score = None
-                row[name] = "" if score is None else f"{score:g}"
-                total += score or 0.0
-            row["total"] = f"{total:g}"
-            rows.append(row)
-    from grader.safe_export import write_csv
-
-    # a cell starting with = + - @ tab or CR is written as text, never as a live formula
-    return write_csv(Path(to), ["id", "name", "district", "role", *assignments, "total"], rows)
-
-
 def evening(*, assignments: list[str] | None = None, workers: int | None = None, out=print) -> int:
     """The evening round: collect, autograde (one parallel batch) and return feedback for everything submitted.
 
@@ -247,7 +212,7 @@ def evening(*, assignments: list[str] | None = None, workers: int | None = None,
     """
     from grader import exchange
     from grader.engine import autograde_batch, summary
-    from grader.report import GRADED, load, table
+    from grader.report import score_table
 
     names = assignments or assignment_ids()
     for name in names:
@@ -273,11 +238,5 @@ def evening(*, assignments: list[str] | None = None, workers: int | None = None,
         out(f"{name}: feedback released to {len(done)} participants / फ़ीडबैक भेजा गया")
         for student, why in sorted(failed.items()):
             out(f"  {student}: no feedback / फ़ीडबैक नहीं बना — {why}")
-    cohort = load().filter(modules=with_work)
-    s = cohort.status[cohort.status["status"] != "not submitted"].copy()
-    s["score"] = [
-        f"{r.score:g} / {r.max_score:g}" if r.status == GRADED else r.status for r in s.itertuples()
-    ]
-    out("scores / अंक:")
-    out(table(s[["student", "assignment", "score"]].sort_values(["assignment", "student"]), limit=100000))
+    out(score_table(assignments=with_work))
     return 0

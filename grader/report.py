@@ -555,6 +555,28 @@ def html_report(c: Cohort, *, title: str = "Camp report / कैंप रिप
     return "\n".join(parts)
 
 
+def score_table(*, assignments: list[str], students: list[str] | None = None) -> str:
+    """Each participant's score per assignment, read back from the gradebook, as `camp autograde` and `camp
+    evening` print it at the end: "6 / 10" when graded, "manual grading pending · 6 / 10 so far" while a written
+    answer waits for the trainer, "not graded" when collected but not graded. Nothing for "not submitted"."""
+    cohort = load().filter(modules=assignments)
+    s = cohort.status[cohort.status["status"] != NOT_SUBMITTED]
+    if students:
+        s = s[s["student"].isin(students)]
+    s = s.copy()
+
+    def cell(r) -> str:
+        if r.status == GRADED:
+            return f"{r.score:g} / {r.max_score:g}"
+        if r.status == PENDING:
+            return f"{PENDING} · {r.score:g} / {r.max_score:g} so far"
+        return r.status
+
+    s["score"] = [cell(r) for r in s.itertuples()]
+    rows = s[["student", "assignment", "score"]].sort_values(["assignment", "student"])
+    return "scores / अंक:\n" + table(rows, limit=100000)
+
+
 def report(
     *,
     district: str | None = None,

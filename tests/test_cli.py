@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +53,14 @@ def test_trainer_commands_work_without_the_venv_on_path(fresh_home, tmp_path):
         assert "Traceback" not in result.stderr and "SAWarning" not in result.stderr, (args, result.stderr)
         return result.stdout
 
-    step("release", name)
+    released = step("release", name, "--due", "2026-12-05 18:00")  # typed in IST
+    assert f"released {name}" in released and "(due 2026-12-05 18:00 IST" in released
+    from nbgrader.api import Gradebook
+
+    from camp import paths
+
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:  # stored as nbgrader keeps it: naive UTC
+        assert gb.find_assignment(name).duedate == datetime.datetime(2026, 12, 5, 12, 30)
     folder = participant.fetch_assignment(assignment=name)
     notebook = folder / f"{name}.ipynb"
     answered = answer_with_widgets(
@@ -60,8 +69,22 @@ def test_trainer_commands_work_without_the_venv_on_path(fresh_home, tmp_path):
     nbformat.write(answered, notebook)
     participant.submit(assignment=name)
 
-    assert me in step("collect", name)
-    assert "graded 1 · skipped (already graded) 0 · ungradable 0" in step("autograde", name)
+    collected = step("collect", name, "01-landscape")  # several at once, as the other verbs take them
+    assert f"collected 1 submissions of {name}" in collected and me in collected
+    assert "collected 0 submissions of 01-landscape" in collected
+    assert collected.count("ownership ") == 1, collected
+    graded = step("autograde", name)
+    assert "graded 1 · skipped (already graded) 0 · ungradable 0" in graded
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:  # the scores printed are the gradebook's
+        scores = {
+            s.student.id: (s.score, s.max_score, s.needs_manual_grade)
+            for s in gb.assignment_submissions(name)
+        }
+    assert list(scores) == [me]
+    for student, (got, top, pending) in scores.items():
+        cell = f"{got:g} / {top:g}"
+        shown = f"manual grading pending · {cell} so far" if pending else cell
+        assert re.search(rf"^\s+{re.escape(student)}\s+{name}\s+{re.escape(shown)}\s*$", graded, re.M), graded
     assert f"{name}: feedback released to 1 participants" in step("feedback", name, "01-landscape")
     pages = participant.fetch_feedback(assignment=name)
     assert pages and "Score:" in pages[0].read_text(encoding="utf-8")
@@ -79,6 +102,24 @@ def test_trainer_commands_work_without_the_venv_on_path(fresh_home, tmp_path):
     step("roster", "list")
     assert me in step("report")
     assert (fresh_home / "trainer" / "ट्रेनर डैशबोर्ड (trainer dashboard).ipynb").exists()
+
+
+def test_every_trainer_verb_takes_several_assignments():
+    """collect, autograde, feedback, release (and evening) take the same: one or more assignment names."""
+    from grader.cli import build_parser
+
+    parser = build_parser()
+    names = ["00-start-here", "01-landscape", "02-sources"]
+    for verb, field in (
+        ("collect", "assignment"),
+        ("autograde", "assignment"),
+        ("feedback", "assignment"),
+        ("release", "assignments"),
+        ("evening", "assignment"),
+    ):
+        assert getattr(parser.parse_args([verb, *names]), field) == names, verb
+    for verb, field in (("collect", "assignment"), ("release", "assignments"), ("evening", "assignment")):
+        assert getattr(parser.parse_args([verb]), field) == [], verb  # none named: every (released) one
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from conftest import answer_fixture, answer_with_widgets
 
 from camp import participant, progress
-from grader import course, roster
+from grader import course, export, roster
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "00-start-here"
@@ -47,13 +47,17 @@ def test_participant_and_trainer_journey(fresh_home, tmp_path):
     assert mine["score"] == 6 and mine["max_score"] == 10  # 6 autograded points; 4 await the trainer
     assert f"| {ASSIGNMENT} | ✅ | 6 / 10 |" in progress.report()
 
-    out = course.export_grades(to=tmp_path / "grades.csv")
-    text = out.read_text(encoding="utf-8")
+    out = export.export_grades(to=tmp_path / "grades.csv")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM: Excel reads the Devanagari right"
+    text = raw.decode("utf-8-sig")
     assert '"वर्मा, आशा (Verma, Asha)"' in text, "a name with a comma is quoted"
     rows = list(csv.DictReader(text.splitlines()))
     row = next(r for r in rows if r["id"] == me)
     assert row["name"] == "वर्मा, आशा (Verma, Asha)" and row["district"] == "सीहोर"
-    assert float(row[ASSIGNMENT]) == 6
+    # 6 of 10 autograded; the written answer waits for the trainer, so the cell says so and nothing is counted
+    assert row[f"{ASSIGNMENT} score (max 10)"].startswith("manual grading pending")
+    assert row["not yet graded"] == "1"
 
 
 def test_broken_submissions_get_clear_reasons_and_the_batch_goes_on(fresh_home, tmp_path):
