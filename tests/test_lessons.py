@@ -326,6 +326,40 @@ def test_rubrics_are_twins():
     assert problems == []
 
 
+def _level_problems(criterion: dict, where: str) -> list[str]:
+    """How a rubric criterion fails to describe each of its levels, from its points down to 0, in both
+    languages: "… (स्तर / levels: 2 = … · 1 = … · 0 = …)" and "… (levels: 2 = … · 1 = … · 0 = …)"."""
+    problems = []
+    want = list(range(int(criterion.get("points", 0)), -1, -1))
+    for key, tag in (("hi", "(स्तर / levels: "), ("en", "(levels: ")):
+        text = criterion.get(key, "")
+        head, found, levels = text.partition(tag)
+        if not found or not head.strip() or not levels.endswith(")"):
+            problems.append(f"{where} {key}: no '{tag}…)' after the demand")
+            continue
+        parts = [re.match(r"(\d+) = (\S.*)", part.strip()) for part in levels[:-1].split(" · ")]
+        if not all(parts) or [int(p[1]) for p in parts] != want:
+            problems.append(f"{where} {key}: levels are not {want}, each with a description")
+    return problems
+
+
+def test_every_rubric_criterion_describes_each_of_its_levels():
+    """Does every criterion of every rubric name one demand and then describe each level a trainer can give,
+    from its points down to 0, in Hindi and in English?"""
+    problems = []
+    for path in sorted((REPO / "assignments").glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            rubric = cell["metadata"].get("camp", {}).get("rubric")
+            for c in (rubric or {}).get("criteria", []):
+                problems += _level_problems(c, f"{path.stem} {c.get('id')}")
+    assert problems == []
+    good = {"points": 2, "hi": "माँग (स्तर / levels: 2 = पूरा · 1 = आधा · 0 = नहीं)",
+            "en": "Demand (levels: 2 = all · 1 = half · 0 = none)"}  # fmt: skip
+    assert _level_problems(good, "c") == []
+    assert len(_level_problems({**good, "points": 3}, "c")) == 2, "a level without a description"
+    assert _level_problems({**good, "en": "Demand, all or none"}, "c") == ["c en: no '(levels: …)' after the demand"]
+
+
 def test_the_twin_checks_fail_on_a_diverging_pair():
     """Would a quiz explanation citing "(ख)", an English rubric line with another number, or a Hindi-only
     criterion be caught?"""
