@@ -4,8 +4,12 @@ nbgrader's autograde puts every test cell back from the course's source, hidden 
 the participant's kernel. That kernel runs the participant's own code first, so it could read each check as it
 arrives (an IPython input hook) and set the answer that passes. Here the two steps are split:
 
-- `HideTests` (before Execute) cuts the `### BEGIN HIDDEN TESTS` blocks out of the cells. The kernel then runs
-  what the participant was released: the visible part of each test cell only records the answer as data
+- `HideTests` (before Execute) cuts the hidden tests out of the cells, line by line exactly as nbgrader's release
+  (`ClearHiddenTests`) does: every line that contains `BEGIN HIDDEN TESTS` (any number of `#`, spaces, a CRLF
+  ending) starts a hidden block, every line that contains `END HIDDEN TESTS` ends it. It fails closed: a cell that
+  still holds anything like a marker afterwards (`begin hidden tests`, `BEGIN  HIDDEN TESTS`, ...), or a block
+  with no end, stops the submission ("ungradable: HiddenTestsError: ...") before any kernel starts. The kernel
+  then runs what the participant was released: the visible part of each test cell only records the answer as data
   (`camp.check.ANSWER_MIME`). The hidden code is kept in the grader's memory (nbconvert's resources), never in
   the notebook, a file or a message the kernel receives.
 - `JudgeAnswers` (after Execute) runs each hidden check here, in the grader's process, on the recorded answer
@@ -30,7 +34,10 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from camp import check
 
-HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS[ \t]*\n?", re.S)
+#: nbgrader's own delimiters (ClearHiddenTests): a line that contains one of them, whatever else it holds.
+BEGIN_HIDDEN, END_HIDDEN = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
+#: Anything that looks like a marker, in any case and spacing: none may be left in what the kernel receives.
+MARKER_LEFT = re.compile(r"(BEGIN|END)[\W_]*HIDDEN[\W_]*TESTS?", re.I)
 RESOURCE = "camp_hidden_tests"
 MAX_RECORD = 64_000  # bytes of JSON an answer record may carry (a long post is a few KB)
 #: Outputs the engine puts in a cell that could not run (kept as the reason of a failed verdict).
@@ -79,14 +86,49 @@ def question_number(qid: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+class HiddenTestsError(RuntimeError):
+    """A cell's hidden tests cannot be cut out with certainty: the submission is not run at all."""
+
+
+def split_hidden(source: str) -> tuple[str, str | None]:
+    """(what the kernel may see, the hidden tests or None), line by line as nbgrader's ClearHiddenTests cuts them.
+
+    Raises HiddenTestsError when a block has no end, blocks are nested, or anything like a marker is left in
+    the visible part (a variant nbgrader would not have cut either: the trainer must fix the source).
+    """
+    visible: list[str] = []
+    hidden: list[str] = []
+    inside = found = False
+    for line in source.split("\n"):
+        if BEGIN_HIDDEN in line:
+            if inside:
+                raise HiddenTestsError("a BEGIN HIDDEN TESTS line inside another hidden block")
+            inside = found = True
+        elif END_HIDDEN in line:
+            inside = False
+        elif inside:
+            hidden.append(line)
+        else:
+            visible.append(line)
+    if inside:
+        raise HiddenTestsError("a BEGIN HIDDEN TESTS line with no END HIDDEN TESTS after it")
+    text = "\n".join(visible).rstrip("\r\n")
+    left = MARKER_LEFT.search(text)
+    if left:
+        raise HiddenTestsError(
+            f"{left.group(0)[:40]!r} is not a marker nbgrader cuts out; write '### BEGIN HIDDEN TESTS' "
+            "exactly in the source and release again"
+        )
+    return text, ("\n".join(hidden) if found else None)
+
+
 def hidden_code(source: str) -> str | None:
     """The hidden tests of a cell's source, or None when it has none."""
-    found = HIDDEN.findall(source)
-    return "\n".join(found) if found else None
+    return split_hidden(source)[1]
 
 
 def strip_hidden(source: str) -> str:
-    return HIDDEN.sub("", source).rstrip("\n")
+    return split_hidden(source)[0]
 
 
 def answer_record(cell) -> tuple[bool, Any]:
@@ -158,10 +200,15 @@ class HideTests(NbGraderPreprocessor):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            code = hidden_code(cell.source)
+            try:
+                visible, code = split_hidden(cell.source)
+            except HiddenTestsError as exc:  # fail closed: no kernel runs this notebook
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                where = f"cell {index + 1}" + (f" ({grade_id})" if grade_id else "")
+                raise HiddenTestsError(f"{where}: {exc}") from None
             if code is not None:
                 kept[index] = (cell.source, code)
-                cell.source = strip_hidden(cell.source)
+                cell.source = visible
         return nb, resources
 
 
