@@ -38,7 +38,7 @@ def goal_checks(goal: str) -> dict[str, bool]:
     T (a time frame). A and R (achievable, relevant) need a person's judgement and are not checked here.
 
     Example:
-        >>> goal_checks("अगले 2 हफ़्ते में सीहोर के WhatsApp चैनल पर 200 नए फ़ॉलोअर")
+        >>> goal_checks("अगले 2 हफ़्ते में सीहोर के व्हाट्सऐप चैनल पर 200 नए फ़ॉलोअर")
         {'S': True, 'M': True, 'T': True}
         >>> goal_checks("सोशल मीडिया पर ज़्यादा लोग")
         {'S': False, 'M': False, 'T': False}

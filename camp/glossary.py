@@ -14,6 +14,9 @@ from camp.data import DATA_DIR
 GLOSSARY_CSV = DATA_DIR / "glossary.csv"
 _DEVANAGARI = "\u0900-\u097f"
 _NUKTA = "\u093c"
+#: A banned variant written "~WhatsApp" is banned only inside Hindi text (the English line may use it).
+HINDI_ONLY = "~"
+_JOINERS = " \t:;'\"‘’“”*_-"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,25 @@ def banned_variants(path: Path = GLOSSARY_CSV) -> dict[str, str]:
         >>> banned_variants()["गलत"]
         'ग़लत'
     """
-    return {variant: term.hi for term in load(path) for variant in term.banned}
+    return {variant.removeprefix(HINDI_ONLY): term.hi for term in load(path) for variant in term.banned}
+
+
+def _rules(path: Path) -> list[tuple[str, str, bool]]:
+    """(variant, term, only inside Hindi text) for every banned variant of the glossary."""
+    return [
+        (variant.removeprefix(HINDI_ONLY), term.hi, variant.startswith(HINDI_ONLY))
+        for term in load(path)
+        for variant in term.banned
+    ]
+
+
+def _in_hindi(text: str, start: int, end: int) -> bool:
+    """Does the word text[start:end] stand in a Hindi sentence: is the word right before or after it (across
+    spaces, quotes, colons, bold marks) Devanagari? A slash, bracket, comma or line break parts the languages:
+    "व्हाट्सऐप / WhatsApp", "व्हाट्सऐप (WhatsApp)" and a CSV cell are not Hindi text."""
+    before = text[:start].rstrip(_JOINERS)
+    after = text[end:].lstrip(_JOINERS)
+    return bool(re.match(f"[{_DEVANAGARI}]", before[-1:]) or re.match(f"[{_DEVANAGARI}]", after[:1]))
 
 
 @cache
@@ -73,10 +94,13 @@ def find_banned(text: str, path: Path = GLOSSARY_CSV) -> list[tuple[str, str]]:
     Example:
         >>> find_banned("यह गलत है")
         [('गलत', 'ग़लत')]
+        >>> find_banned("WhatsApp पर भेजें / Send it on WhatsApp")
+        [('WhatsApp', 'व्हाट्सऐप')]
     """
     text = unicodedata.normalize("NFC", text)
     found = []
-    for variant, term in banned_variants(path).items():
+    for variant, term, hindi_only in _rules(path):
         for match in _pattern(variant).finditer(text):
-            found.append((match.start(), variant, term))
+            if not hindi_only or _in_hindi(text, match.start(), match.end()):
+                found.append((match.start(), variant, term))
     return [(variant, term) for _, variant, term in sorted(found)]

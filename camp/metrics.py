@@ -188,7 +188,7 @@ def ab_test(reach_a: int, actions_a: int, reach_b: int, actions_b: int, *, min_r
         verdict = "A" if gap > 0 else "B"
         hi = (
             f"{rates_hi}। {verdict} की दर साफ़ ज़्यादा है; इतना फ़र्क संयोग से आना मुश्किल है। अगली पोस्ट में "
-            f"{verdict} वाला तरीका अपनाएँ — और फिर से मापें।"
+            f"{verdict} वाला तरीक़ा अपनाएँ — और फिर से मापें।"
         )
         en = (
             f"{rates_hi}. {verdict}'s rate is clearly higher; a gap this large is unlikely by chance. Use {verdict}'s "
@@ -196,6 +196,6 @@ def ab_test(reach_a: int, actions_a: int, reach_b: int, actions_b: int, *, min_r
         )
     else:
         verdict = "no_difference"
-        hi = f"{rates_hi}। दोनों लगभग बराबर हैं; यह छोटा फ़र्क संयोग से भी हो सकता है। कोई भी तरीका चुनें।"
+        hi = f"{rates_hi}। दोनों लगभग बराबर हैं; यह छोटा फ़र्क संयोग से भी हो सकता है। कोई भी तरीक़ा चुनें।"
         en = f"{rates_hi}. The two are about the same; this small gap could be chance. Either approach will do."
     return ABResult(round(rate_a, 2), round(rate_b, 2), round(gap, 2), round(z, 2), verdict, hi, en)

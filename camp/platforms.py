@@ -359,7 +359,7 @@ def letter_kinds(word: str) -> list[tuple[str, str, str]]:
         elif unicodedata.category(ch) in ("Mn", "Mc"):
             kind = ("चिह्न", "sign")
         elif ch.isspace():
-            kind = ("खाली जगह", "space")
+            kind = ("ख़ाली जगह", "space")
         else:
             kind = ("अक्षर", "letter")
         kinds.append((ch, *kind))
@@ -383,7 +383,7 @@ def hashtag_notes(token: str, seen: Iterable[str] = ()) -> list[str]:
     """
     if not token.startswith("#"):
         return [
-            "❌ # नहीं है — शायद खाली जगह ने पिछला टैग तोड़ दिया / no # — a space may have broken the tag before"
+            "❌ # नहीं है — शायद ख़ाली जगह ने पिछला टैग तोड़ दिया / no # — a space may have broken the tag before"
         ]
     found = hashtags(token)
     if found != [token]:

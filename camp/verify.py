@@ -52,9 +52,9 @@ TYPES: tuple[Kind, ...] = (
     ),
     Kind(
         "imposter",
-        "नकली पहचान (छद्म सामग्री)",
+        "नक़ली पहचान (छद्म सामग्री)",
         "Imposter content",
-        "किसी असली स्रोत के नाम, लोगो या पहचान की नकल",
+        "किसी असली स्रोत के नाम, लोगो या पहचान की नक़ल",
         "Genuine sources impersonated",
     ),
     Kind(
@@ -104,7 +104,7 @@ def type_name(key: str, lang: str = "hi") -> str:
 
     Example:
         >>> type_name("imposter", "bi")
-        'नकली पहचान (छद्म सामग्री) / Imposter content'
+        'नक़ली पहचान (छद्म सामग्री) / Imposter content'
     """
     hi, en = ACCURATE if key == "accurate" else (kind(key).hi, kind(key).en)
     return {"hi": hi, "en": en}.get(lang, f"{hi} / {en}")
@@ -148,7 +148,7 @@ MOVES: tuple[Move, ...] = (
         (
             ("असली, भरोसेमंद स्रोत / a real, trustworthy source", "trusted"),
             ("पता नहीं चला / could not find out", "unknown"),
-            ("नकली या नकल किया हुआ स्रोत / a fake or copied source", "fake"),
+            ("नक़ली या नक़ल किया हुआ स्रोत / a fake or copied source", "fake"),
         ),
     ),
     Move(
@@ -221,7 +221,7 @@ def sift_verdict(
     if stop == "yes":
         reasons.append(("तेज़ भावना या जल्दबाज़ी: यह रुकने का संकेत है।", "Strong emotion or a rush: a sign to stop."))
     if source == "fake":
-        reasons.append(("स्रोत नकली या नकल किया हुआ है।", "The source is fake or copied."))
+        reasons.append(("स्रोत नक़ली या नक़ल किया हुआ है।", "The source is fake or copied."))
     if coverage == "contradicts":
         reasons.append(("भरोसेमंद जगहें इसका उल्टा कहती हैं।", "Trustworthy places say the opposite."))
     if trace == "different":

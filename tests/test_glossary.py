@@ -85,7 +85,28 @@ def participant_files() -> list[Path]:
 FILES = participant_files()
 #: Files this change may not edit (another engineer's); each still fails when its variant is gone (strict xfail),
 #: so the entry must then be removed.
-NOT_YET_FIXED: dict[str, str] = {}  # file -> why it is known to fail (strict xfail), while its owner fixes it
+NOT_YET_FIXED: dict[str, str] = {  # file -> why it is known to fail (strict xfail), while its owner fixes it
+    name: "issue 15 glossary (ख़ाली, बाक़ी, नक़ल, तरीक़ा, अंतिम तिथि, A/B टेस्ट, व्हाट्सऐप in Hindi text): "
+    "the list of fixes for files outside modules 00–05 is /work/prof/glossary_0610_fixes.txt"
+    for name in (
+        "assignments/06-answering/06-answering.ipynb",
+        "assignments/07-ai-tools/07-ai-tools.ipynb",
+        "assignments/09-outreach/09-outreach.ipynb",
+        "assignments/10-capstone/10-capstone.ipynb",
+        "camp/data/10-capstone.json",
+        "camp/data/ai_examples.json",
+        "camp/data/claims.csv",
+        "camp/friendly.py",
+        "camp/lessons/lesson06.py",
+        "camp/lessons/lesson07.py",
+        "camp/lessons/lesson10.py",
+        "camp/progress.py",
+        "camp/quiz.py",
+        "modules/06-answering/06-answering.en.md",
+        "modules/06-answering/06-answering.hi.md",
+        "modules/07-ai-tools/07-ai-tools.hi.md",
+    )
+}
 
 
 def _param(path: Path):
@@ -118,11 +139,27 @@ def test_glossary_has_the_terms_the_course_uses_and_is_consistent():
         "व्हाट्सऐप",
         "फ़ाइल (File मेनू)",
         "सहेजें (Save)",
+        "अंतिम तिथि",
+        "हुक",
+        "कॉल टू एक्शन (CTA)",
+        "SIFT (जाँच के चार क़दम)",
+        "A/B टेस्ट",
+        "रिवर्स इमेज सर्च (तस्वीर से खोज)",
+        "माध्यिका (median)",
+        "DPDP क़ानून",
+        "MCMC (मीडिया प्रमाणन और निगरानी समिति)",
+        "ख़ाली",
+        "बाक़ी",
+        "नक़ल (नक़ली)",
+        "तरीक़ा",
+        "इलाक़ा",
     ):
         assert needed in names, needed
     assert any(t.en == "bulk" for t in terms)
     variants = glossary.banned_variants()
     assert variants["गलत"] == "ग़लत" and variants["व्हाट्सएप"] == "व्हाट्सऐप"
+    assert variants["आख़िरी तारीख़"] == "अंतिम तिथि" and variants["खाली"] == "ख़ाली"
+    assert variants["WhatsApp"] == "व्हाट्सऐप", "Latin WhatsApp is banned inside Hindi text"
     assert problems(glossary.GLOSSARY_CSV) == []
 
 
@@ -180,3 +217,18 @@ def test_the_check_fails_on_a_planted_variant(tmp_path):
     data = tmp_path / "forwards.csv"
     data.write_text("id,text\nF1,क़दम ग़लत ज़िला Whatsapp\n", encoding="utf-8")
     assert [p.split(": ")[1] for p in problems(data)] == ["Whatsapp → व्हाट्सऐप"]
+
+
+def test_latin_whatsapp_is_caught_only_inside_hindi_text():
+    """Is "WhatsApp" in a Hindi sentence (or beside a Hindi word after a colon or bold marks) caught, while the
+    English line, a gloss in brackets, a "हिंदी / English" pair and a CSV cell keep it?"""
+    for hindi in ("सीहोर के WhatsApp चैनल पर", "WhatsApp पर भेजें", "**WhatsApp** ग्रुप", "WhatsApp: बल्क मना"):
+        assert glossary.find_banned(hindi) == [("WhatsApp", "व्हाट्सऐप")], hindi
+    for fine in (
+        "Send it on WhatsApp.",
+        "व्हाट्सऐप (WhatsApp) पर",
+        "व्हाट्सऐप चैनल / WhatsApp channel",
+        "C01,2026-11-18,सीहोर,WhatsApp,सेतु",
+        "पाठ\nWhatsApp groups",
+    ):
+        assert glossary.find_banned(fine) == [], fine

@@ -357,7 +357,9 @@ def test_every_rubric_criterion_describes_each_of_its_levels():
             "en": "Demand (levels: 2 = all · 1 = half · 0 = none)"}  # fmt: skip
     assert _level_problems(good, "c") == []
     assert len(_level_problems({**good, "points": 3}, "c")) == 2, "a level without a description"
-    assert _level_problems({**good, "en": "Demand, all or none"}, "c") == ["c en: no '(levels: …)' after the demand"]
+    assert _level_problems({**good, "en": "Demand, all or none"}, "c") == [
+        "c en: no '(levels: …)' after the demand"
+    ]
 
 
 def test_the_twin_checks_fail_on_a_diverging_pair():

@@ -80,7 +80,7 @@ SITUATIONS: dict[str, list[str]] = {
     ],
     "हज़ारों नंबरों पर एक साथ चुनावी संदेश / one election message to thousands of numbers at once": [
         "चुनावी बल्क SMS/वॉइस संदेश: MCMC के दायरे में / election bulk SMS/voice messages: within MCMC's scope",
-        "WhatsApp: बल्क या ऑटोमेटेड संदेश मना, अकाउंट बंद / WhatsApp: bulk or automated messages banned, accounts removed",
+        "व्हाट्सऐप: बल्क या ऑटोमेटेड संदेश मना, अकाउंट बंद / WhatsApp: bulk or automated messages banned, accounts removed",
         "सहमति (DPDP): हर नंबर वाले ने इसी काम के लिए साफ़ 'हाँ' कही हो, और 'ना' कहना उतना ही आसान हो / consent "
         "(DPDP): everyone whose number it is said a clear 'yes' for this purpose, and can withdraw as easily",
     ],

@@ -11,7 +11,7 @@ PILLARS = ["सेवा", "जानकारी", "आवाज़", "सच �
 #: The pillar shares (%) chosen with `pillar_balance()`; the calendar builder and the lesson's plan use them.
 balance: dict[str, int] = {"सेवा": 40, "जानकारी": 30, "आवाज़": 20, "सच की जाँच": 10}
 
-EXAMPLE_GOAL = "अगले 2 हफ़्ते में सीहोर के WhatsApp चैनल पर 200 नए फ़ॉलोअर जोड़ना"
+EXAMPLE_GOAL = "अगले 2 हफ़्ते में सीहोर के व्हाट्सऐप चैनल पर 200 नए फ़ॉलोअर जोड़ना"
 TIPS = {
     "S": "किसके लिए, कहाँ या किस प्लैटफ़ॉर्म पर? / for whom, where or on which platform?",
     "M": "एक संख्या जोड़ें / add a number",

@@ -14,7 +14,7 @@ from camp.lessons import panel, wide
 FINDINGS = {
     "F08": {
         "I": ("संदेश में किसी का नाम या लिंक नहीं; भेजने वाले को भी नहीं पता कि इसे किसने लिखा।", "No name or link; the sender does not know who wrote it either."),
-        "F": ("सम्पर्क सेतु के आधिकारिक पेज पर आख़िरी तारीख़ 31 दिसंबर लिखी है।", "Sampark Setu's official page gives 31 December as the last date."),
+        "F": ("सम्पर्क सेतु के आधिकारिक पेज पर अंतिम तिथि 31 दिसंबर लिखी है।", "Sampark Setu's official page gives 31 December as the last date."),
         "T": ("मूल संदेश नहीं मिला; हर ग्रुप में यह 'Forwarded many times' लेबल के साथ आया।", "No original found; it arrived in every group labelled 'Forwarded many times'."),
     },
     "F07": {
@@ -200,7 +200,7 @@ def source_rater() -> None:
         items = "".join(f"<li>{hi}<br><small>{en}</small></li>" for hi, en in source.tabs[: opened[0]])
         left = len(source.tabs) - opened[0]
         tabs.value = f"<b>दूसरे टैब में मिला / found in other tabs:</b><ol>{items}</ol>" + (
-            f"<small>अभी {left} टैब बाकी / {left} more tab(s)</small>" if left else ""
+            f"<small>अभी {left} टैब बाक़ी / {left} more tab(s)</small>" if left else ""
         )
         tab_button.disabled = left == 0
         show_rating()
@@ -387,7 +387,7 @@ def forward_html(times: int) -> str:
     return (
         "<div style='background:#dcf8c6;padding:8px 12px;border-radius:8px;max-width:520px'>"
         f"<i>{rule.label_hi}</i><br><small>{rule.label_en}</small><br>"
-        "सेतु छात्रवृत्ति की आख़िरी तारीख़ 31 दिसंबर है। / The Setu scholarship's last date is 31 December.</div>"
+        "सेतु छात्रवृत्ति की अंतिम तिथि 31 दिसंबर है। / The Setu scholarship's last date is 31 December.</div>"
         f"एक बार में ज़्यादा से ज़्यादा / at most at once: <b>{rule.max_chats}</b> चैट / chats, "
         f"<b>{rule.max_groups}</b> ग्रुप / group(s)"
     )
