@@ -89,10 +89,12 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
+        from grader import settings as camp_settings  # CAMP_HUB_* declared there (`camp config`)
+
         return cls(
-            root=Path(os.environ.get("CAMP_HUB_ROOT", "/srv/camp")),
-            trainers_group=os.environ.get("CAMP_HUB_TRAINERS_GROUP", "camp-trainers"),
-            participants_group=os.environ.get("CAMP_HUB_PARTICIPANTS_GROUP", "camp-participants"),
+            root=Path(camp_settings.value("hub_root")),
+            trainers_group=camp_settings.value("hub_trainers_group"),
+            participants_group=camp_settings.value("hub_participants_group"),
         )
 
     @property
@@ -552,7 +554,9 @@ def singleuser(argv: list[str]) -> None:
 # -- JupyterHub's configuration --------------------------------------------------------------------------
 def proxy_dir() -> Path:
     """Where `configurable-http-proxy` (npm) is installed: beside the virtual environment, git-ignored."""
-    return Path(os.environ.get("CAMP_HUB_NODE_DIR") or Path(sys.prefix) / "hub")
+    from grader import settings as camp_settings
+
+    return Path(camp_settings.value("hub_node_dir"))
 
 
 def proxy_command() -> Path | None:
@@ -611,17 +615,20 @@ def configure(c, *, settings: Settings | None = None, network: bool = True) -> N
     c.JupyterHub.load_groups = {settings.trainers_group: {"users": sorted(members(settings.trainers_group))}}
     c.JupyterHub.spawner_class = "localprocess"
     # The participants' Python (TLJH: /opt/tljh/user/bin/python); it needs this project installed.
-    python = os.environ.get("CAMP_HUB_USER_PYTHON") or sys.executable
+    from grader import settings as camp_settings
+
+    python = camp_settings.value("hub_user_python")
     c.Spawner.cmd = [python, "-m", "grader.hub", "singleuser"]
     c.Spawner.default_url = f"/lab/tree/{START_LESSON}"
     c.Spawner.environment = settings.env()
     # A rush of first logins (each copies the lessons) shares the cores: 50 at once on 2 busy cores were all ready
     # after 160 s (make hub-bench, --start-only 50), so 300 s; a bigger class on a small server: CAMP_HUB_START_TIMEOUT.
-    c.Spawner.start_timeout = int(os.environ.get("CAMP_HUB_START_TIMEOUT", "300"))
+    c.Spawner.start_timeout = camp_settings.value("hub_start_timeout")
     c.Spawner.http_timeout = c.Spawner.start_timeout
     c.JupyterHub.shutdown_on_logout = False
-    if os.environ.get("CAMP_HUB_SERVICE_TOKEN"):  # the end-to-end test's (or an operator's) API client
-        c.JupyterHub.services = [{"name": "camp-admin", "api_token": os.environ["CAMP_HUB_SERVICE_TOKEN"]}]
+    token = camp_settings.value("hub_service_token")
+    if token:  # the end-to-end test's (or an operator's) API client
+        c.JupyterHub.services = [{"name": "camp-admin", "api_token": token}]
         c.JupyterHub.load_roles = [
             {
                 "name": "camp-admin",
@@ -645,14 +652,16 @@ def configure(c, *, settings: Settings | None = None, network: bool = True) -> N
 
 def _network(c, settings: Settings) -> None:
     """Loopback address and ports, the hub's database and secret in <root>/hub, the npm proxy."""
-    state = Path(os.environ.get("CAMP_HUB_STATE") or settings.state)
-    c.JupyterHub.ip = os.environ.get("CAMP_HUB_IP", "127.0.0.1")
-    c.JupyterHub.port = int(os.environ.get("CAMP_HUB_PORT", "8000"))
+    from grader import settings as camp_settings
+
+    state = Path(camp_settings.value("hub_state") or settings.state)
+    c.JupyterHub.ip = camp_settings.value("hub_ip")
+    c.JupyterHub.port = camp_settings.value("hub_port")
     c.JupyterHub.hub_ip = "127.0.0.1"
-    if os.environ.get("CAMP_HUB_API_PORT"):
-        c.JupyterHub.hub_port = int(os.environ["CAMP_HUB_API_PORT"])
-    if os.environ.get("CAMP_HUB_PROXY_API_PORT"):
-        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['CAMP_HUB_PROXY_API_PORT']}"
+    if camp_settings.value("hub_api_port"):
+        c.JupyterHub.hub_port = camp_settings.value("hub_api_port")
+    if camp_settings.value("hub_proxy_api_port"):
+        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{camp_settings.value('hub_proxy_api_port')}"
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")

@@ -32,15 +32,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
+from grader.settings import value as settings_value  # every CAMP_ variable here is declared there
+
 SERVICE = "camp-ai"
-DEFAULT_PORT = 8181
+DEFAULT_PORT = 8181  # CAMP_AI_PROXY_PORT's default (grader/settings.py)
 log = logging.getLogger("camp-ai")
 
 
 # -- in the hub's configuration ------------------------------------------------------------------------------
 def service_url(port: int | None = None) -> str:
     """Where participants' servers reach the service (loopback; the hub's proxy also routes /services/camp-ai/)."""
-    port = port or int(os.environ.get("CAMP_AI_PROXY_PORT", DEFAULT_PORT))
+    port = port or settings_value("ai_proxy_port")
     return f"http://127.0.0.1:{port}/services/{SERVICE}/"
 
 
@@ -51,18 +53,17 @@ def register(c, settings) -> None:
     URL and the model's name. Every user may use the service (an extra user scope), and each single-user
     server's own token carries that scope, so `camp.ai` in a notebook can use it as its key.
     """
-    upstream = os.environ.get("CAMP_AI_UPSTREAM", "").strip()
+    upstream = settings_value("ai_upstream").strip()
     if not upstream:
         return
     url = service_url()
+    state = Path(settings_value("hub_state") or settings.state)
     env = {
         "CAMP_AI_UPSTREAM": upstream,
-        "CAMP_AI_MASTER_KEY_FILE": os.environ.get("CAMP_AI_MASTER_KEY_FILE")
-        or str(Path(os.environ.get("CAMP_HUB_STATE") or settings.state) / "ai-master-key"),
-        "CAMP_AI_USAGE_FILE": os.environ.get("CAMP_AI_USAGE_FILE")
-        or str(Path(os.environ.get("CAMP_HUB_STATE") or settings.state) / "ai-usage.json"),
-        "CAMP_AI_REQUESTS_PER_MINUTE": os.environ.get("CAMP_AI_REQUESTS_PER_MINUTE", "20"),
-        "CAMP_AI_RATE_WINDOW": os.environ.get("CAMP_AI_RATE_WINDOW", "60"),
+        "CAMP_AI_MASTER_KEY_FILE": settings_value("ai_master_key_file") or str(state / "ai-master-key"),
+        "CAMP_AI_USAGE_FILE": settings_value("ai_usage_file") or str(state / "ai-usage.json"),
+        "CAMP_AI_REQUESTS_PER_MINUTE": str(settings_value("ai_requests_per_minute")),
+        "CAMP_AI_RATE_WINDOW": f"{settings_value('ai_rate_window'):g}",
         "CAMP_HUB_TRAINERS_GROUP": settings.trainers_group,
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": os.environ.get("LANG", "C.UTF-8"),
@@ -83,8 +84,8 @@ def register(c, settings) -> None:
         f"access:services!service={SERVICE}",
     ]
     c.Spawner.environment.update({"CAMP_AI_HUB_URL": url})
-    if os.environ.get("CAMP_AI_MODEL"):
-        c.Spawner.environment.update({"CAMP_AI_MODEL": os.environ["CAMP_AI_MODEL"]})
+    if settings_value("ai_model"):
+        c.Spawner.environment.update({"CAMP_AI_MODEL": settings_value("ai_model")})
 
 
 # -- the service -----------------------------------------------------------------------------------------------
@@ -405,22 +406,22 @@ def proxy_from_env() -> Proxy:
 
     from camp.lang import CampError
 
-    upstream = os.environ.get("CAMP_AI_UPSTREAM", "").strip().rstrip("/")
+    upstream = settings_value("ai_upstream").strip().rstrip("/")
     if not upstream:
         raise CampError("CAMP_AI_UPSTREAM सेट नहीं है", "CAMP_AI_UPSTREAM (the model server's URL) is not set")
-    key_file = os.environ.get("CAMP_AI_MASTER_KEY_FILE")
+    key_file = settings_value("ai_master_key_file")
     if not key_file:
         raise CampError("CAMP_AI_MASTER_KEY_FILE सेट नहीं है", "CAMP_AI_MASTER_KEY_FILE is not set")
-    usage = os.environ.get("CAMP_AI_USAGE_FILE")
+    usage = settings_value("ai_usage_file")
     return Proxy(
         upstream=upstream,
         master_key=read_master_key(Path(key_file)),
         limit=RateLimit(
-            int(os.environ.get("CAMP_AI_REQUESTS_PER_MINUTE", "20")),
-            float(os.environ.get("CAMP_AI_RATE_WINDOW", "60")),
+            settings_value("ai_requests_per_minute"),
+            settings_value("ai_rate_window"),
         ),
         usage=Usage(Path(usage) if usage else None),
-        trainers_group=os.environ.get("CAMP_HUB_TRAINERS_GROUP", "camp-trainers"),
+        trainers_group=settings_value("hub_trainers_group"),
         prefix=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE}/"),
         auth=HubAuth(cache_max_age=60),  # JUPYTERHUB_API_URL and the service's own token come from the hub
     )
@@ -478,7 +479,7 @@ def fetch_usage(*, url: str | None = None, token: str | None = None, file: Path 
 
     if file:
         return json.loads(Path(file).read_text(encoding="utf-8"))
-    url = url or os.environ.get("CAMP_AI_HUB_URL")
+    url = url or settings_value("ai_hub_url")
     token = token or os.environ.get("JUPYTERHUB_API_TOKEN")
     if not url or not token:
         raise CampError(

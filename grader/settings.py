@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,29 @@ def _switches(text: str) -> frozenset[str]:
     return frozenset(s.strip() for s in text.split(",") if s.strip())
 
 
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise ValueError(text)
+    return value
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0 or value != value or value == float("inf"):
+        raise ValueError(text)
+    return value
+
+
+#: What a value that does not parse should have been, per parser (Hindi, English).
+_WANTED: dict[Callable[[str], Any], tuple[str, str]] = {
+    _seconds: ("शून्य से बड़ी पूरी संख्या", "a whole number above zero"),
+    _count: ("पूरी संख्या (0 या ज़्यादा)", "a whole number (0 or more)"),
+    _port: ("1 से 65535 तक की पूरी संख्या (पोर्ट)", "a port number, 1 to 65535"),
+    _positive: ("शून्य से बड़ी संख्या", "a number above zero"),
+}
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name in Python, its environment variable, its default and what it does."""
@@ -70,11 +94,7 @@ class Setting:
         try:
             return self.parse(text)
         except ValueError:
-            wanted = (
-                ("शून्य से बड़ी पूरी संख्या", "a whole number above zero")
-                if self.parse is _seconds
-                else ("पूरी संख्या (0 या ज़्यादा)", "a whole number (0 or more)")
-            )
+            wanted = _WANTED.get(self.parse, _WANTED[_count])
             raise _invalid(self, raw, source, wanted) from None
 
 
@@ -181,6 +201,128 @@ SETTINGS: tuple[Setting, ...] = (
         "tests that show each matters (show-tests, shared-kernels); never set this for grading",
         _switches,
     ),
+    # -- the camp server (grader/hub.py: `camp hub`, deploy/) ------------------------------------------------
+    Setting(
+        "hub_root",
+        "CAMP_HUB_ROOT",
+        Path("/srv/camp"),
+        "the camp server's folder: course/ (the trainers' camp), exchange/, hub/ (the hub's own state)",
+        Path,
+    ),
+    Setting(
+        "hub_trainers_group",
+        "CAMP_HUB_TRAINERS_GROUP",
+        "camp-trainers",
+        "the Unix group whose members are trainers on the camp server",
+    ),
+    Setting(
+        "hub_participants_group",
+        "CAMP_HUB_PARTICIPANTS_GROUP",
+        "camp-participants",
+        "the Unix group whose members are participants on the camp server",
+    ),
+    Setting(
+        "hub_state",
+        "CAMP_HUB_STATE",
+        "",
+        "the hub's database, cookie secret and pid file (empty: CAMP_HUB_ROOT/hub)",
+    ),
+    Setting(
+        "hub_ip", "CAMP_HUB_IP", "127.0.0.1", "the address the hub listens on (a proxy in front serves it)"
+    ),
+    Setting("hub_port", "CAMP_HUB_PORT", 8000, "the hub's port (`camp hub --port`)", _port),
+    Setting(
+        "hub_api_port",
+        "CAMP_HUB_API_PORT",
+        None,
+        "the hub's internal API port (unset: JupyterHub's own choice, 8081)",
+        _port,
+    ),
+    Setting(
+        "hub_proxy_api_port",
+        "CAMP_HUB_PROXY_API_PORT",
+        None,
+        "the proxy's API port on 127.0.0.1 (unset: JupyterHub's own choice, 8001)",
+        _port,
+    ),
+    Setting(
+        "hub_start_timeout",
+        "CAMP_HUB_START_TIMEOUT",
+        300,
+        "seconds a participant's server may take to start (50 first logins at once on 2 cores: 160 s)",
+        _seconds,
+    ),
+    Setting(
+        "hub_user_python",
+        "CAMP_HUB_USER_PYTHON",
+        lambda: sys.executable,
+        "the Python the participants' servers run (it needs this project installed)",
+    ),
+    Setting(
+        "hub_node_dir",
+        "CAMP_HUB_NODE_DIR",
+        lambda: Path(sys.prefix) / "hub",
+        "where the npm configurable-http-proxy is installed",
+        Path,
+    ),
+    Setting(
+        "hub_service_token",
+        "CAMP_HUB_SERVICE_TOKEN",
+        "",
+        "an API token for an admin service client (the end-to-end test's); unset: none",
+        in_file=False,
+        secret=True,
+    ),
+    # -- the camp's model service (grader/modelproxy.py, a hub service) ------------------------------------------
+    Setting(
+        "ai_upstream",
+        "CAMP_AI_UPSTREAM",
+        "",
+        "the camp's model server, e.g. http://gpu-box:8000/v1; set: the hub runs the camp-ai service in front",
+        secret=True,
+    ),
+    Setting(
+        "ai_master_key_file",
+        "CAMP_AI_MASTER_KEY_FILE",
+        "",
+        "the model server's key, one line, mode 0600 (empty: <hub state>/ai-master-key)",
+    ),
+    Setting(
+        "ai_usage_file",
+        "CAMP_AI_USAGE_FILE",
+        "",
+        "the service's per-person requests and tokens (empty: <hub state>/ai-usage.json)",
+    ),
+    Setting(
+        "ai_requests_per_minute",
+        "CAMP_AI_REQUESTS_PER_MINUTE",
+        20,
+        "requests each person may send to the model service per window",
+        _seconds,
+    ),
+    Setting(
+        "ai_rate_window",
+        "CAMP_AI_RATE_WINDOW",
+        60.0,
+        "the model service's rate window, in seconds",
+        _positive,
+    ),
+    Setting("ai_proxy_port", "CAMP_AI_PROXY_PORT", 8181, "the model service's loopback port", _port),
+    Setting(
+        "ai_model",
+        "CAMP_AI_MODEL",
+        "",
+        "the model participants' camp.ai asks for: the hub passes it into their servers (camp.aiconfig reads "
+        "it there, see the AI lines below)",
+        in_file=False,
+    ),
+    Setting(
+        "ai_hub_url",
+        "CAMP_AI_HUB_URL",
+        "",
+        "the model service's address, put in each server's environment by the hub (`camp ai-usage` reads it)",
+        in_file=False,
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -254,6 +396,22 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     return Settings(values, sources, file)
 
 
+def value(name: str, environ: dict[str, str] | None = None) -> Any:
+    """One setting's effective value, as `load()` gives it, for the parts that run apart from the `camp` command
+    (the hub's configuration, its model service, a participant's server). The file is read only when the
+    environment does not set the variable, so a process given all it needs never touches it."""
+    environ = os.environ if environ is None else environ
+    setting = BY_NAME[name]
+    raw = environ.get(setting.env)
+    if raw is not None and raw != "":
+        return setting.convert(raw, ENVIRONMENT)
+    if setting.in_file:
+        from_file = read_file(settings_file(environ))
+        if setting.env in from_file:
+            return setting.convert(from_file[setting.env], FILE)
+    return setting.default() if callable(setting.default) else setting.default
+
+
 def export_file_values() -> Settings:
     """Put the file's values into this process's environment (never over the environment's own), so the parts
     that read the environment (camp.paths, grading workers, nbgrader, JupyterLab) agree; returns `load()`."""
@@ -271,6 +429,8 @@ def shown(setting: Setting, value: Any) -> str:
     """A value as `camp config` prints it: passwords in URLs masked, sets as comma lists."""
     if isinstance(value, frozenset):
         return ",".join(sorted(value)) or "-"
+    if value is None or value == "":
+        return "-"
     if setting.secret and "://" in str(value):
         try:
             from sqlalchemy.engine import make_url
@@ -278,4 +438,6 @@ def shown(setting: Setting, value: Any) -> str:
             return make_url(str(value)).render_as_string(hide_password=True)
         except Exception:
             return "***"
+    if setting.secret:
+        return "***"  # a token: never printed
     return str(value)
