@@ -72,6 +72,8 @@ PLATFORMS: dict[str, Limit] = {
         name_en="X Premium long post",
         max_chars=25_000,
         shown_before_more=280,
+        uncertain="'Show more' पर कटने की जगह (लगभग 280 वर्ण) एक दूसरी वेबसाइट के गाइड से है; ऐप में देखें / where a "
+        "long post is cut at 'Show more' (about 280 characters) comes from a third-party guide; check in the app",
         source="https://telecomlive.in/web/2023/06/28/twitter-increases-tweet-character-limit-to-25000-for-blue-users",
     ),
     "instagram": Limit(
@@ -103,8 +105,9 @@ PLATFORMS: dict[str, Limit] = {
         name_en="Facebook post",
         max_chars=None,
         shown_before_more=80,
-        uncertain="लंबाई की पक्की सीमा स्रोत में नहीं मिली; मुख्य बात पहले 80–125 वर्णों में / no firm length "
-        "limit was found; put the main point in the first 80–125 characters",
+        uncertain="लंबाई की पक्की सीमा स्रोत में नहीं मिली; मुख्य बात पहले 80–125 वर्णों में रखें (यह एक दूसरी वेबसाइट "
+        "के गाइड की सलाह है) / no firm length limit was found; put the main point in the first 80–125 characters "
+        "(a third-party guide's advice)",
         source="https://gui.tw/en/knowledge/ig-fb-seo-character-limits-guide",
     ),
 }

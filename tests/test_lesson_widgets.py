@@ -50,6 +50,28 @@ def test_week_chart_slider_redraws_with_sundays_posts():
     assert chart.chart.kwargs == {"sunday": 7}
 
 
+def test_limits_explorer_marks_guide_figures_as_guidance_not_confirmed(capsys):
+    """Are the figures sourced only to third-party guides (X's 'Show more', Facebook's 80–125, Shorts 9:16)
+    marked guidance, and does "only rows not confirmed" show them and hide the confirmed ones?"""
+    from camp import data
+
+    facts = data.load("platforms")
+    statuses = set(facts["status"])
+    assert statuses == {"पक्का / confirmed", "जाँचें / check", "सुझाव (गाइड से) / guidance (from a guide)"}
+    for feature in ("'Show more'", "'See more'", "Shorts format"):
+        row = facts[facts["feature_en"].str.contains(feature, regex=False)]
+        assert len(row) == 1 and row["status"].iloc[0].startswith("सुझाव"), feature
+    youtube = lesson01.limit_rows(facts, "YouTube")
+    unconfirmed = lesson01.limit_rows(facts, "YouTube", only_check=True)
+    assert youtube["feature_en"].str.contains("Content ID").any(), "a confirmed rule among all the rows"
+    assert list(unconfirmed["value"]) == ["9:16"], "only the guidance is left"
+    lesson01.limits_explorer()
+    explorer = shown["limits_explorer"]
+    explorer.platform.value = "YouTube"
+    explorer.only_check.value = True
+    assert "Shorts का सुझाया आकार" in capsys.readouterr().out, "the widget shows the same rows"
+
+
 def test_post_preview_counts_a_long_link_as_23_on_x():
     """Is the example post over 280 characters, yet within X's limit because its link counts 23?"""
     lesson01.post_preview()

@@ -18,6 +18,9 @@ NAMES = {
 #: The survey's columns that count a platform's users, in the order the charts show them.
 SURVEY_PLATFORMS = list(NAMES)
 ALL = "सभी / all"
+#: The status of a row of `platforms.csv` whose source states it clearly; the others are "जाँचें / check" (weak or
+#: disagreeing sources) and "सुझाव (गाइड से) / guidance (from a guide)" (a third-party guide's advice or estimate).
+CONFIRMED = "पक्का"
 
 EXAMPLE_POST = (
     "रविवार सुबह 8 बजे सीहोर में सम्पर्क सेतु का सफ़ाई अभियान है। दस्ताने और थैले हम देंगे, "
@@ -38,7 +41,7 @@ FORMATS: dict[str, list[tuple[str, str, str]]] = {
         ("x", "छोटी पोस्ट / short post", "280 की सीमा, लिंक 23 गिना जाता है / 280 limit, a link counts 23"),
     ],
     "छोटा वीडियो / short video": [
-        ("youtube", "Shorts, खड़ा 9:16 / Shorts, vertical 9:16",
+        ("youtube", "Shorts, खड़ा (9:16 सुझाया) / Shorts, vertical (9:16 suggested)",
          "3 मिनट तक (चौकोर या खड़ा वीडियो) / up to 3 minutes (square or vertical)"),
         ("instagram", "रील / Reel", "Reels टैब पर कैप्शन के ~55–60 वर्ण दिखते हैं / the Reels tab shows ~55–60 caption characters"),
         ("whatsapp", "चैनल में वीडियो / video in a channel", "एक-तरफ़ा प्रसारण / one-way broadcast"),
@@ -87,21 +90,34 @@ SITUATIONS: dict[str, list[str]] = {
 }  # fmt: skip
 
 
+def limit_rows(facts: Any, platform: str, only_check: bool = False) -> Any:
+    """The rows of `platforms.csv` for one platform: all of them, or only those not confirmed (to check, or a
+    third-party guide's advice).
+
+    Example:
+        >>> rows = limit_rows(data.load("platforms"), "YouTube", only_check=True)
+        >>> sorted(rows["status"].str.split(" / ").str[0].unique())
+        ['सुझाव (गाइड से)']
+    """
+    rows = facts[facts["platform"] == platform]
+    if only_check:
+        rows = rows[~rows["status"].str.startswith(CONFIRMED)]
+    return rows[["feature_hi", "feature_en", "value", "unit", "status", "source"]]
+
+
 def limits_explorer() -> None:
-    """Pick a platform and see its limits and rules from `platforms.csv`, or only the rows to check."""
+    """Pick a platform and see its limits and rules from `platforms.csv`, or only the rows not confirmed (to check,
+    or a third-party guide's advice)."""
     import ipywidgets as w
     from IPython.display import display
 
     facts = data.load("platforms")
 
     def explore(platform: str, only_check: bool) -> None:
-        rows = facts[facts["platform"] == platform]
-        if only_check:
-            rows = rows[rows["status"].str.startswith("जाँचें")]
-        display(rows[["feature_hi", "feature_en", "value", "unit", "status", "source"]])
+        display(limit_rows(facts, platform, only_check))
 
     platform = w.Dropdown(options=list(facts["platform"].unique()), value="WhatsApp", description="प्लैटफ़ॉर्म")
-    only_check = w.Checkbox(value=False, description="सिर्फ़ 'जाँचें' वाली / only 'check' rows")
+    only_check = w.Checkbox(value=False, description="सिर्फ़ जो पक्का नहीं / only rows not confirmed")
     view = w.interactive(explore, platform=platform, only_check=only_check)
     panel("limits_explorer", view, platform=platform, only_check=only_check, view=view)
 
