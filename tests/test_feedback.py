@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import getpass
+import importlib
 import json
 import re
 import shutil
@@ -12,7 +13,14 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
-from conftest import REPO, answer_fixture, answer_with_widgets, assignment_ids
+from conftest import (
+    REPO,
+    answer_fixture,
+    answer_with_widgets,
+    assignment_ids,
+    release_notebook,
+    source_notebook,
+)
 from nbformat.v4 import new_output
 from traitlets.config import Config
 
@@ -32,6 +40,16 @@ def _hidden_check(cell) -> ast.Call:
         for n in ast.walk(ast.parse(code))
         if isinstance(n, ast.Call) and getattr(n.func, "attr", "") != "replace"
     )
+
+
+def _hidden_checks(cell) -> list[ast.Call]:
+    """Every check of a hidden test that carries a hint (most have one; some, two)."""
+    code = HIDDEN.search(cell.source).group(1)
+    return [
+        n
+        for n in ast.walk(ast.parse(code))
+        if isinstance(n, ast.Call) and any(k.arg == "hint_hi" for k in n.keywords)
+    ]
 
 
 def _hints(call: ast.Call) -> tuple[str, str]:
@@ -210,6 +228,134 @@ def test_wrong_answers_show_the_hint_and_never_the_answer_or_the_test(assignment
         assert panel.render_feedback(data).count('class="camp-verdict"') == len(data["items"]), (
             "the panel shows the same"
         )
+
+
+def _widget_options(nb) -> dict[str, tuple[str, list]]:
+    """{qid: (widget kind, [option values])} from each answer widget's one call, e.g. answers.choice("q1", [...])."""
+    found = {}
+    for cell in nb.cells:
+        if not cell.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_widget"):
+            continue
+        call = next(
+            n for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Call) and n.args
+        )  # the cell is that one call
+        qid, kind = ast.literal_eval(call.args[0]), call.func.attr
+        options = [v for _, v in _literal_or_built(call.args[1])] if kind in ("choice", "choices") else []
+        found[qid] = (kind, options)
+    return found
+
+
+def _literal_or_built(node):
+    """A widget's options: written out, or built by the lesson's module (e.g. `lesson10.day_options()`)."""
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        module = node.func.value.id
+        scope = {module: importlib.import_module(f"camp.lessons.{module}")}
+        return eval(compile(ast.Expression(node), "<options>", "eval"), scope)  # repo source
+
+
+def _all_wrong_answers(assignment: str, source) -> dict:
+    """Widget answers in which EVERY auto-graded item is wrong: the typical wrong answer of the fixtures where one
+    exists for the item, otherwise a non-key option (a single other tick, a far-off number, another text).
+    Written items keep their fixture text, so only the auto-graded ones lose."""
+    fixture = answer_fixture(assignment)
+    wrong = dict(fixture["widget_answers"])
+    from_fixtures = {}
+    for case in fixture["wrong"]:
+        for grade_id in case["loses"]:
+            if _qid(grade_id) in case["answers"]:
+                from_fixtures.setdefault(_qid(grade_id), case["answers"][_qid(grade_id)])
+    widgets = _widget_options(source)
+    for cell in source.cells:
+        if "### BEGIN HIDDEN TESTS" not in cell.source:
+            continue
+        qid, call = _qid(cell.metadata["nbgrader"]["grade_id"]), _hidden_check(cell)
+        if qid in from_fixtures:
+            wrong[qid] = from_fixtures[qid]
+            continue
+        key, kind = _expected(call), widgets[qid][0]
+        accepted = key if call.func.attr == "one_of" else [key] if kind != "choices" else key
+        if kind == "choice":
+            wrong[qid] = next(v for v in widgets[qid][1] if v not in accepted)
+        elif kind == "choices":
+            wrong[qid] = [next(v for v in widgets[qid][1] if v not in accepted)]
+        elif kind == "number":
+            wrong[qid] = float(key) * 3 + 100
+        else:
+            wrong[qid] = "कुछ और / something else"
+    return wrong
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_auto_graded_question_wrong_each_line_shows_its_hint_and_no_answer(
+    assignment, grader, course_home, tmp_path
+):
+    """Every auto-graded item answered wrong through the widgets, graded and returned by real nbgrader (kernels,
+    autograde, GenerateFeedback): each question's line is ❌ with its own hint in both languages, on the page and
+    in the panel; no expected value, hidden test, `check.` call or traceback anywhere."""
+    from nbgrader.api import Gradebook
+
+    from grader import course
+
+    source = source_notebook(course_home, assignment)
+    tests = {
+        c.metadata["nbgrader"]["grade_id"]: c for c in source.cells if "### BEGIN HIDDEN TESTS" in c.source
+    }
+    answers = _all_wrong_answers(assignment, source)
+    nb = answer_with_widgets(release_notebook(course_home, assignment), answers, tmp_path / "work")
+    files = {
+        "answers.json": (tmp_path / "work" / "answers.json").read_text(encoding="utf-8"),
+        "submission_secret.txt": "all-wrong-" + assignment,  # what `nbgrader submit` writes
+    }
+    student = grader.submit(assignment, nb, files=files)
+    assert grader.grade(assignment, student) == "graded"
+    lost = {g: s for g, s in grader.auto_scores(assignment, student).items() if s}
+    assert not lost, f"these answers were meant to be wrong but scored: {lost}"
+    assert course.feedback(assignment=assignment, students=[student]) == [student]
+
+    folder = course_home / "course" / "feedback" / student / assignment
+    page = (folder / f"{assignment}.html").read_text(encoding="utf-8")
+    data = json.loads((folder / f"{assignment}{panel.DATA_SUFFIX}").read_text(encoding="utf-8"))
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        submission = gb.find_submission(assignment, student)
+        score, total = submission.score, submission.max_score
+    for shown in (page, panel.render_feedback(data)):
+        text = read(shown)
+        for marker in (
+            "BEGIN HIDDEN TESTS",
+            "BEGIN SOLUTION",
+            "Traceback",
+            "answers.answer(",
+            "got =",
+            "Trust",
+        ):
+            assert marker not in shown, marker
+        assert not CALL.search(shown)
+        for grade_id, cell in tests.items():
+            qid, n = _qid(grade_id), _number(_qid(grade_id))
+            block = text.blocks[f"q{n}"]
+            for line in HIDDEN.search(cell.source).group(1).strip().splitlines():
+                assert line.strip() not in shown, line
+            checks = _hidden_checks(cell)  # an item may have several checks; the first that fails speaks
+            flat = " ".join(block.split())
+            shown_hints = [
+                (hi, en)
+                for hi, en in map(_hints, checks)
+                if " ".join(f"प्रश्न {n} ❌ {hi} / Question {n} ❌ {en}".split()) in flat
+            ]
+            assert shown_hints, block
+            assert f"प्रश्न {n} ✅" not in block and f"Question {n} ✅" not in block, block
+            hint_hi, hint_en = shown_hints[0]
+            rest = block.replace(hint_hi, "").replace(hint_en, "")
+            for item in (i for i in data["items"] if i["qid"] == qid):
+                rest = rest.replace(item["question_hi"], "").replace(item["question_en"], "")
+            rest = rest.replace(f"प्रश्न {n}", "").replace(f"Question {n}", "")
+            for token in (t for call in checks for t in _tokens(_expected(call))):
+                assert not re.search(rf"(?<![\w.]){re.escape(token)}(?![\w.])", rest), (qid, token, rest)
+        assert f"{score:g} / {total:g}" in "".join(text.all)
+    assert len([i for i in data["items"] if i.get("kind") == "auto" and not i["passed"]]) == len(tests)
 
 
 def test_the_feedback_data_travels_inside_the_page_when_no_file_is_beside_it(course, tmp_path):
