@@ -27,7 +27,7 @@ SLOTS = (
     (0, 9, "सुबह (9 बजे तक)", "morning (to 9 a.m.)"),
     (10, 13, "दिन (10 से 1 बजे)", "late morning (10 a.m.–1 p.m.)"),
     (14, 17, "दोपहर बाद (2 से 5 बजे)", "afternoon (2–5 p.m.)"),
-    (18, 23, "शाम (6 से 11 बजे)", "evening (6–11 p.m.)"),
+    (18, 23, "शाम-रात (6 से 11 बजे)", "evening and night (6–11 p.m.)"),
 )
 
 
@@ -81,7 +81,7 @@ def time_slot(hour: int, *, lang: str = "hi") -> str:
 
     Example:
         >>> time_slot(19)
-        'शाम (6 से 11 बजे)'
+        'शाम-रात (6 से 11 बजे)'
         >>> time_slot(8, lang="en")
         'morning (to 9 a.m.)'
     """
