@@ -96,17 +96,21 @@ def test_the_log_says_which_claims_need_a_reply_and_which_a_check_today():
     assert today["C05"] == today["C12"] == today["C11"] == ""
 
 
-def test_claim_log_widget_adds_a_claim_and_marks_a_reply_sent():
+def test_claim_log_widget_adds_a_claim_and_marks_a_reply_sent(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     lesson06.claim_log()
     log = shown["claim_log"]
     assert "5 दावे" in log.table.value and "need checking first: 2" in log.table.value
+    assert "The practice log" in log.whose.value
     log.add.click()
     assert "पहले दावा लिखें" in log.note.value, "an empty claim is not added"
-    log.text.value, log.harm.value, log.status.value, log.groups.value = (
+    assert not (tmp_path / "answers.json").exists(), "nothing is saved before she changes the log"
+    log.text.value, log.harm.value, log.status.value, log.groups.value, log.where.value = (
         "हैंडपंप का पानी ज़हरीला",
         "high",
         "false",
         4,
+        "विदिशा",
     )
     log.add.click()
     assert "C15" in log.table.value and "6 दावे" in log.table.value
@@ -114,6 +118,77 @@ def test_claim_log_widget_adds_a_claim_and_marks_a_reply_sent():
     log.sent.click()
     assert "5 दावे" in log.table.value and "C02" not in log.sent_pick.options
     assert lesson06.claims()["reply_sent"].isna().sum() == 12, "the course's data is never changed"
+    assert "Your log (15 claims)" in log.whose.value
+
+
+def test_the_participants_claim_log_is_kept_in_her_answers_file_and_comes_back(tmp_path, monkeypatch):
+    """A claim added and a reply marked are saved in answers.json beside the notebook; the widget opened again
+    (a restart) starts from her log; "start again" goes back to the practice log and forgets hers."""
+    from camp import answers
+
+    monkeypatch.chdir(tmp_path)
+    lesson06.claim_log()
+    log = shown["claim_log"]
+    log.text.value, log.status.value, log.harm.value, log.where.value = (
+        "नल का पानी बंद",
+        "false",
+        "high",
+        "विदिशा",
+    )
+    log.groups.value = 2
+    log.add.click()
+    log.sent_pick.value = "C01"
+    log.sent.click()
+    saved = answers.load(tmp_path)[lesson06.LOG_KEY]
+    rows = {r["id"]: r for r in saved["rows"]}
+    assert (
+        len(rows) == 15
+        and rows["C15"]["district"] == "विदिशा"
+        and rows["C01"]["reply_sent"] == lesson06.TODAY
+    )
+    mine, when = lesson06.saved_log(tmp_path)
+    assert when == saved["saved"] and list(lesson06.due_today(mine)["id"]) == [
+        "C02",
+        "C14",
+        "C15",
+        "C08",
+        "C04",
+    ]
+
+    lesson06.claim_log()  # the notebook opened again
+    again = shown["claim_log"]
+    assert "C15" in again.table.value and "Your log (15 claims)" in again.whose.value
+    again.reset.click()
+    assert "C15" not in again.table.value and "The practice log" in again.whose.value
+    assert lesson06.saved_log(tmp_path) == (None, "")
+    lesson06.claim_log()
+    assert "C15" not in shown["claim_log"].table.value
+
+
+def test_a_hand_edited_or_broken_log_never_breaks_the_widget(tmp_path, monkeypatch):
+    """Rows with an unknown status, a negative or non-numeric count or no claim are left out; a log with no usable
+    row, or a broken answers file, gives the practice log."""
+    from camp import answers
+
+    good = lesson06.log_value(lesson06.claims())
+    rows = good["rows"][:2] + [
+        {**good["rows"][2], "status": "maybe"},
+        {**good["rows"][3], "groups": -4},
+        {**good["rows"][4], "asked": "many"},
+        {**good["rows"][5], "claim_hi": ""},
+        "not a row",
+    ]
+    assert list(lesson06.log_from_value({"rows": rows})["id"]) == ["C01", "C02"]
+    assert lesson06.log_from_value({"rows": rows[2:]}) is None
+    assert lesson06.log_from_value("C01,C02") is None and lesson06.log_from_value(None) is None
+    monkeypatch.chdir(tmp_path)
+    answers.save(lesson06.LOG_KEY, {"rows": rows[2:]})
+    lesson06.claim_log()
+    assert "The practice log" in shown["claim_log"].whose.value
+    (tmp_path / "answers.json").write_text("{broken", encoding="utf-8")
+    assert lesson06.saved_log(tmp_path) == (None, "")
+    lesson06.claim_log()
+    assert "5 दावे" in shown["claim_log"].table.value
 
 
 def test_claims_chart_colours_each_bar_by_its_decision():

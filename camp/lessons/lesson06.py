@@ -1,5 +1,7 @@
 """Lesson 06's widgets: ignore/prebunk/debunk chooser, truth-sandwich checker, tipline claim log, reporting
 routes, a reply to an attack built from the organisation's own record, comment triage, and the log's chart.
+The participant's own claim log is kept in the answers file beside the notebook (`save_log`, `saved_log`), where
+the capstone (lesson 10) finds it.
 
 The rules the widgets apply are plain functions here (`choose`, `sandwich`, `due_today`, `routes`,
 `record`, `reply_check`), tested on their own in `tests/test_lesson06.py`."""
@@ -289,14 +291,101 @@ def log_html(log) -> str:
             f"<table style='font-size:90%'>{head}{''.join(rows)}</table>")  # fmt: skip
 
 
-def claim_log() -> None:
-    """The practice claim log, marked with what each claim needs today; add a claim, or mark a reply sent,
-    and the list changes at once."""
+# -- the participant's own log, kept with her answers -------------------------------------------------------------
+#: The key of her claim log in the answers file beside the notebook (`camp.answers`, the file that already keeps
+#: her answers: lesson 06's folder, or assignment 06's, where it is submitted with her work). The capstone (lesson
+#: 10) reads it from there.
+LOG_KEY = "claim_log"
+LOG_COLUMNS = ["id", "first_seen", "district", "platform", "claim_hi", "claim_en", "groups", "new_24h", "asked",
+               "harm", "stage", "status", "evidence", "reply_sent"]  # fmt: skip
+#: At most this many claims are kept (a log, not a database).
+MAX_LOG_ROWS = 200
+
+
+def log_value(log) -> dict:
+    """The log as it is saved: {"saved": time, "rows": [one dict a claim, the columns of claims.csv]}."""
+    from datetime import datetime, timezone
+
+    rows = []
+    for record in log[LOG_COLUMNS].head(MAX_LOG_ROWS).to_dict("records"):
+        row = {k: _text(v) for k, v in record.items()}
+        for k in ("groups", "new_24h", "asked"):
+            row[k] = int(record[k])
+        rows.append(row)
+    return {"saved": datetime.now(timezone.utc).isoformat(timespec="seconds"), "rows": rows}
+
+
+def log_from_value(value):
+    """A saved log (as `log_value` makes it) back as a DataFrame, or None when there is none or nothing in it
+    can be used. Rows with an unknown harm, stage or status, a missing claim or a count that is not a whole
+    number ≥ 0 are left out, so a hand-edited file never breaks the lesson or the capstone.
+
+    Example:
+        >>> len(log_from_value(log_value(claims()))), log_from_value({"rows": [{"id": "X"}]})
+        (14, None)
+    """
+    import pandas as pd
+
+    if not isinstance(value, dict) or not isinstance(value.get("rows"), list):
+        return None
+    good = []
+    for row in value["rows"][:MAX_LOG_ROWS]:
+        if not isinstance(row, dict) or not _text(row.get("id")) or not _text(row.get("claim_hi")):
+            continue
+        if (
+            row.get("harm") not in HARMS
+            or row.get("stage") not in STAGES
+            or row.get("status") not in STATUSES
+        ):
+            continue
+        try:
+            counts = {k: int(row.get(k)) for k in ("groups", "new_24h", "asked")}
+        except (TypeError, ValueError):
+            continue
+        if min(counts.values()) < 0:
+            continue
+        good.append({**{k: _text(row.get(k)) for k in LOG_COLUMNS}, **counts})
+    if not good:
+        return None
+    log = pd.DataFrame(good, columns=LOG_COLUMNS)
+    log["reply_sent"] = log["reply_sent"].replace("", pd.NA).astype("string")
+    log["evidence"] = log["evidence"].astype("string")
+    return log
+
+
+def saved_log(folder=None):
+    """(log, when saved) of the participant's own claim log in `folder`'s answers file (default: the notebook's
+    folder), or (None, "") when none is saved there or the file cannot be read."""
+    from camp import answers
+
+    try:
+        value = answers.load(folder).get(LOG_KEY)
+    except (answers.AnswersFileError, OSError):
+        return None, ""
+    log = log_from_value(value)
+    return (log, str(value.get("saved", ""))) if log is not None else (None, "")
+
+
+def save_log(log, folder=None) -> None:
+    """Keep the participant's claim log in `folder`'s answers file (None: forget it, back to the practice log)."""
+    from camp import answers
+
+    answers.save(LOG_KEY, None if log is None else log_value(log), folder)
+
+
+def claim_log(folder=None) -> None:
+    """The claim log, marked with what each claim needs today; add a claim, or mark a reply sent, and the list
+    changes at once. Her log is kept in the answers file beside the notebook (`folder`), so it is there after a
+    restart and the capstone can use it; "start again" goes back to the practice log."""
     import ipywidgets as w
     import pandas as pd
 
-    log = [claims()]
+    mine, _ = saved_log(folder)
+    log = [claims() if mine is None else mine]
+    districts = sorted(set(_claims()["district"]))
     text = w.Text(placeholder="नया दावा / a new claim", description="दावा / claim", layout=wide())
+    where = w.Dropdown(options=[("—", "—"), *[(d, d) for d in districts]], value="—",
+                       description="ज़िला / district", layout=w.Layout(width="320px"))  # fmt: skip
     groups = w.IntText(value=0, description="ग्रुप / groups", layout=w.Layout(width="220px"))
     new = w.IntText(value=0, description="24 घंटे / 24 h", layout=w.Layout(width="220px"))
     asked = w.IntText(value=0, description="पूछा / asked", layout=w.Layout(width="220px"))
@@ -308,19 +397,43 @@ def claim_log() -> None:
     add = w.Button(description="➕ लॉग में जोड़ें / add to the log", button_style="info")
     sent_pick = w.Dropdown(description="जवाब भेजा / reply sent for", layout=w.Layout(width="360px"))
     sent = w.Button(description="✔ भेजा गया / mark sent")
-    note, table = w.HTML(), w.HTML()
+    reset = w.Button(description="↺ अभ्यास लॉग से फिर शुरू करें / start again from the practice log")
+    whose, note, table = w.HTML(), w.HTML(), w.HTML()
 
     def refresh() -> None:
         table.value = log_html(log[0])
         open_ids = [i for i, d in zip(log[0]["id"], with_decisions(log[0])["today"]) if d == "reply"]
         sent_pick.options = open_ids or [("—", None)]
 
+    def show_whose(saved: bool) -> None:
+        whose.value = (
+            f"<p>✍️ आपका लॉग ({len(log[0])} दावे): यह आपके उत्तरों की फ़ाइल (answers.json) में सहेजा है; समापन "
+            f"परियोजना (पाठ 10) इसी से योजना बनाएगी। / Your log ({len(log[0])} claims): saved in your answers "
+            "file (answers.json); the capstone (lesson 10) plans from it.</p>"
+            if saved
+            else "<p>📄 अभ्यास लॉग (camp/data/claims.csv)। दावा जोड़ते या जवाब चिह्नित करते ही यह आपका लॉग बनकर "
+            "सहेजा जाएगा। / The practice log (camp/data/claims.csv). As soon as you add a claim or mark a reply, "
+            "it is saved as your log.</p>"
+        )
+
+    def keep() -> None:
+        try:
+            save_log(log[0], folder)
+        except OSError:
+            note.value += (f"<br><span style='color:{RED}'>लॉग सहेजा नहीं जा सका: नोटबुक अपने फ़ोल्डर से खोलें / "
+                           "the log could not be saved: open the notebook from your own folder</span>")  # fmt: skip
+            return
+        show_whose(True)
+
     def on_add(_=None) -> None:
         if not text.value.strip():
             note.value = f"<span style='color:{RED}'>पहले दावा लिखें / write the claim first</span>"
             return
+        taken = set(log[0]["id"])
         n = len(log[0]) + 1
-        row = {"id": f"C{n:02d}", "first_seen": TODAY, "district": "—", "platform": "—",
+        while f"C{n:02d}" in taken:
+            n += 1
+        row = {"id": f"C{n:02d}", "first_seen": TODAY, "district": where.value, "platform": "—",
                "claim_hi": text.value.strip(), "claim_en": "", "groups": max(0, groups.value),
                "new_24h": max(0, new.value), "asked": max(0, asked.value), "harm": harm.value, "stage": "spreading",
                "status": status.value, "evidence": evidence.value.strip(), "reply_sent": pd.NA}  # fmt: skip
@@ -328,20 +441,34 @@ def claim_log() -> None:
         note.value = f"<span style='color:{GREEN}'>✅ {row['id']} जोड़ा गया / added</span>"
         text.value = ""
         refresh()
+        keep()
 
     def on_sent(_=None) -> None:
         if sent_pick.value:
             log[0].loc[log[0]["id"] == sent_pick.value, "reply_sent"] = TODAY
             note.value = f"<span style='color:{GREEN}'>✅ {sent_pick.value}: जवाब भेजा / reply sent</span>"
             refresh()
+            keep()
+
+    def on_reset(_=None) -> None:
+        log[0] = claims()
+        try:
+            save_log(None, folder)
+        except OSError:
+            pass
+        note.value = f"<span style='color:{GREEN}'>↺ अभ्यास लॉग / the practice log</span>"
+        refresh()
+        show_whose(False)
 
     add.on_click(on_add)
     sent.on_click(on_sent)
+    reset.on_click(on_reset)
     refresh()
-    form = w.VBox([text, w.HBox([groups, new, asked]), harm, status, evidence, add])
-    panel("claim_log", table, form, w.HBox([sent_pick, sent]), note, table=table, text=text, groups=groups,
-          new=new, asked=asked, harm=harm, status=status, evidence=evidence, add=add, sent_pick=sent_pick,
-          sent=sent, note=note, log=log)  # fmt: skip
+    show_whose(mine is not None)
+    form = w.VBox([text, where, w.HBox([groups, new, asked]), harm, status, evidence, add])
+    panel("claim_log", whose, table, form, w.HBox([sent_pick, sent]), reset, note, whose=whose, table=table,
+          text=text, where=where, groups=groups, new=new, asked=asked, harm=harm, status=status, evidence=evidence,
+          add=add, sent_pick=sent_pick, sent=sent, reset=reset, note=note, log=log)  # fmt: skip
 
 
 TRUE_COLOUR = "#9bc59d"
@@ -387,8 +514,8 @@ ROUTES = {
             "The Deepfakes Analysis Unit (MCA) WhatsApp tipline +91 9999025044 (audio and video; Hindi too). Check whether it still operates."),
     "takedown": ("अपने संगठन के पेज से: ECI की सलाह (अक्टूबर 2025) के अनुसार पार्टियाँ अपने हैंडल की बनावटी या ग़लत सामग्री जानकारी मिलने के 3 घंटे के अंदर हटाएँ। फिर खुलकर सुधार पोस्ट करें। मौजूदा सलाह जाँचें।",
                  "From your own organisation's page: under the ECI advisory (October 2025) parties take synthetic or false content off their handles within 3 hours of noticing it. Then post a correction openly. Check the current advisory."),
-    "gac": ("प्लैटफ़ॉर्म कार्रवाई न करे: उसके शिकायत अधिकारी को लिखें; फिर IT नियमों के नियम 3A के तहत शिकायत अपील समिति (Grievance Appellate Committee)। समय-सीमा बदलती है: मौजूदा नियम जाँचें।",
-            "If the platform does not act: write to its grievance officer; then the Grievance Appellate Committee under Rule 3A of the IT Rules. Deadlines change: check the current rule."),
+    "gac": ("प्लैटफ़ॉर्म रिपोर्ट पर कार्रवाई न करे और दिक़्क़त बनी रहे: IT नियम 2021 के नियम 3A के तहत शिकायत अपील समिति (Grievance Appellate Committee); ECI ने मई 2024 में यही रास्ता बताया। तरीक़ा और समय-सीमा बदलते हैं: मौजूदा नियम जाँचें।",
+            "If the platform does not act on your report and the problem persists: the Grievance Appellate Committee under Rule 3A of the IT Rules 2021, the route the ECI named in May 2024. The steps and deadlines change: check the current rule."),
     "log": ("लॉग में लिखें: लिंक, तारीख़, कितने ग्रुप, स्क्रीनशॉट अपने पास रखें। स्क्रीनशॉट आगे न भेजें: इससे झूठ फैलता है।",
             "Write it in the log: link, date, how many groups; keep a screenshot for yourself. Do not forward the screenshot: that spreads the lie."),
     "law": ("किसी समुदाय के ख़िलाफ़ नफ़रत या डर फैलाना अपराध हो सकता है (BNS धारा 196, 353)। क़ानूनी क़दम से पहले ज़िला समन्वयक और वकील से सलाह लें।",
