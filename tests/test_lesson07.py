@@ -50,6 +50,88 @@ def test_claim_checker_marks_every_number_name_date_and_quote_and_asks_for_a_sou
     assert "<b>0</b> का स्रोत नहीं" in checker.view.value, "Devanagari digits match their Latin twins"
 
 
+def test_hindi_check_finds_each_kind_of_script_word_and_register_problem():
+    """In the faulty AI draft, is each planted problem found with what to write instead (Urdu script, a word in two
+    scripts, Roman-script English, English in Devanagari, a glossary variant, तुम forms, office Hindi), and does
+    the corrected post come out clean and formal?"""
+    faulty = lesson07.HINDI_SAMPLES["faulty"]
+    found = {(i.kind, i.text): i.use for i in lesson07.hindi_issues(faulty)}
+    assert found == {
+        ("english", "विलेजर्स"): "गाँव के लोग",
+        ("mixed", "हैंडpump"): "",
+        ("english", "चेक"): "जाँच",
+        ("informal", "तुम्हारे"): "आपके",
+        ("english", "प्रॉब्लम"): "समस्या",
+        ("officialese", "उपरोक्त"): "ऊपर लिखी",
+        ("informal", "भेजो"): "भेजिए",
+        ("urdu", "رکھیں۔"): "",
+        ("latin", "Thank you"): "धन्यवाद",
+        ("glossary", "जिला"): "ज़िला",
+    }
+    assert lesson07.register(faulty) == "mixed" and lesson07.register("तुम आओ") == "informal"
+    fixed = lesson07.HINDI_SAMPLES["fixed"]
+    assert lesson07.hindi_issues(fixed) == [] and lesson07.register(fixed) == "formal"
+    # left alone: platform names, links, hashtags, a hyphenated glossary term, a word inside a longer word
+    assert lesson07.hindi_issues("YouTube पर #SehoreSeva देखें: https://example.org/a फ़ैक्ट-चेक, चेकपोस्ट") == []
+    # a glossary English term in Roman script gets the glossary's Hindi
+    assert [(i.kind, i.use) for i in lesson07.hindi_issues("हर volunteer आए")] == [("latin", "स्वयंसेवक")]
+
+
+def test_hindi_checker_marks_the_draft_and_follows_the_typing():
+    lesson07.hindi_checker()
+    checker = shown["hindi_checker"]
+    assert "<b>10</b> जगह सुधार चाहिए" in checker.view.value and "keep आप throughout" in checker.view.value
+    assert checker.view.value.count("<mark") == 10 and "write it in Devanagari" in checker.view.value
+    checker.pick.value = "fixed"
+    assert (
+        "no script or word problem found" in checker.view.value
+        and "addressed as आप: fine" in checker.view.value
+    )
+    checker.box.value = "कृपया तुम कल आओ"
+    assert "write आप for villagers" not in checker.view.value and "keep आप throughout" in checker.view.value
+    checker.box.value = "तुम कल आओ"
+    assert (
+        "write आप for villagers and elders" in checker.view.value and checker.view.value.count("<mark") == 2
+    )
+
+
+def test_sift_on_an_ai_answer_traces_each_claim_to_the_original_or_flags_it():
+    """Does SIFT on the first AI answer find its made-up link, and trace only the claims the press note holds
+    (not 35 working or 15 November); and does every claim of the second answer trace to the note's sentence?"""
+    note = {"प्रेस नोट": lesson07.examples()["source_note"]}
+    first, second = (a["answer"] for a in lesson07.examples()["sift_answers"])
+    result = lesson07.sift_ai(first, note)
+    assert result["links"] == {"www.samparksetu-raisen.org/report": None}
+    untraced = [c.text for c, where in result["trace"] if where is None]
+    assert untraced == ["35", "15 नवंबर"] and result["publishable"] == len(result["claims"]) - 2
+    result = lesson07.sift_ai(second, note)
+    assert result["links"] == {} and result["publishable"] == len(result["claims"]) == 4
+    quote = next(where for c, where in result["trace"] if c.kind == "quote")
+    assert quote == (
+        "प्रेस नोट",
+        'ज़िला समन्वयक सुनीता वर्मा ने कहा: "जिस हैंडपंप में दिक़्क़त हो, हमारी हेल्पलाइन पर बताइए।"',
+    )
+    linked = lesson07.sift_ai("41 हैंडपंप (स्रोत: example.org/note)", {"नोट": "41 हैंडपंप, example.org/note"})
+    assert linked["links"] == {"example.org/note": "नोट"}
+
+
+def test_sift_walk_goes_one_step_at_a_time():
+    lesson07.sift_walk()
+    walk = shown["sift_walk"]
+    assert "S — रुकें / Stop" in walk.view.value and "Investigate" not in walk.view.value
+    walk.next.click()
+    assert "an AI can make links up" in walk.view.value and "Find better coverage" not in walk.view.value
+    walk.next.click()
+    walk.next.click()
+    assert "<b>4 / 6</b> दावे मूल तक पहुँचे" in walk.view.value
+    walk.next.click()
+    assert walk.step.value == 4
+    walk.pick.value = 1
+    assert walk.step.value == 1 and "ask for the source" not in walk.view.value
+    walk.step.value = 4
+    assert "<b>4 / 4</b>" in walk.view.value and "ask for the source" in walk.view.value
+
+
 def test_token_counter_counts_with_real_tokenizers_and_prices_many_messages():
     """Does the counter show each tokenizer's real count and the cost for the messages and price typed?"""
     lesson07.token_compare()

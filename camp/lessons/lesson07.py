@@ -330,6 +330,330 @@ def claim_checker(draft: str | None = None, source: str | None = None) -> None:
     panel("claim_checker", src, box, view, source=src, box=box, view=view)
 
 
+# -- 3b. Hindi script and register: what an AI gets wrong in Hindi ------------------------------------------------
+
+GREEN, RED = "#127a2d", "#b3261e"
+#: Scripts: Devanagari letters and marks (not the danda । or digits), Latin, and the Arabic script of Urdu.
+_DEVA, _LATIN, _ARABIC = (
+    "\u0900-\u0963\u0971-\u097f",
+    "A-Za-z",
+    "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",
+)
+#: Latin words that stay as they are in a Hindi post: names of platforms and bodies, and the label words.
+LATIN_OK = {"whatsapp", "facebook", "instagram", "youtube", "x", "ai", "ai-generated", "eci", "pib", "cvigil",
+            "dpdp", "sampark", "setu", "cta", "sift", "qr", "upi", "sms", "ok", "reel", "reels"}  # fmt: skip
+#: English words in Roman script and the Hindi to write (besides the glossary's English terms).
+LATIN_HINDI = {"thank you": "धन्यवाद", "thanks": "धन्यवाद", "please": "कृपया", "sorry": "माफ़ कीजिए", "water": "पानी",
+               "village": "गाँव", "problem": "समस्या", "help": "मदद", "meeting": "बैठक"}  # fmt: skip
+#: English words an AI often writes in Devanagari where a plain Hindi word exists (the course's list; the
+#: glossary's banned variants are found as well, with the glossary's term).
+TRANSLITERATED = {
+    "विलेज": "गाँव", "विलेजर्स": "गाँव के लोग", "वॉटर": "पानी", "हेल्थ": "स्वास्थ्य", "रिपेयर": "मरम्मत",
+    "प्रॉब्लम": "समस्या", "मीटिंग": "बैठक", "इम्पॉर्टेंट": "ज़रूरी", "इंपॉर्टेंट": "ज़रूरी", "हेल्प": "मदद",
+    "थैंक्यू": "धन्यवाद", "प्लीज़": "कृपया", "चेक": "जाँच", "गवर्नमेंट": "सरकार", "डिस्ट्रिक्ट": "ज़िला",
+    "इन्फ़ॉर्मेशन": "जानकारी", "इनफ़ॉर्मेशन": "जानकारी", "फ़्री": "मुफ़्त", "टाइम": "समय", "पब्लिक": "लोग, जनता",
+}  # fmt: skip
+#: How the same reader is addressed: आप (respectful) or तुम / तू (familiar). A post to villagers and elders uses आप.
+FORMAL = ("आप", "आपका", "आपकी", "आपके", "आपको", "आपसे", "आपने", "आइए", "कीजिए", "दीजिए", "बताइए", "भेजिए", "देखिए",
+          "लीजिए", "रखिए", "चलिए", "सुनिए", "पढ़िए", "लिखिए", "कृपया")  # fmt: skip
+INFORMAL = {"तुम": "आप", "तुम्हारा": "आपका", "तुम्हारी": "आपकी", "तुम्हारे": "आपके", "तुम्हें": "आपको", "तुमको": "आपको",
+            "तुमसे": "आपसे", "तुमने": "आपने", "तू": "आप", "तेरा": "आपका", "तेरी": "आपकी", "तेरे": "आपके", "तुझे": "आपको",
+            "करो": "कीजिए", "आओ": "आइए", "जाओ": "जाइए", "बताओ": "बताइए", "देखो": "देखिए", "सुनो": "सुनिए",
+            "भेजो": "भेजिए", "पढ़ो": "पढ़िए", "लिखो": "लिखिए", "चलो": "चलिए", "रुको": "रुकिए", "रखो": "रखिए",
+            "लाओ": "लाइए", "बोलो": "बोलिए"}  # fmt: skip
+#: Heavy office Hindi, hard for a village reader, and a plainer way to say it.
+OFFICIALESE = {"उपरोक्त": "ऊपर लिखी", "एतद्द्वारा": "इसलिए / इससे", "अधोहस्ताक्षरी": "नीचे दस्तख़त करने वाले",
+               "निम्नलिखित": "नीचे दी गई", "यथाशीघ्र": "जल्दी से जल्दी", "तत्काल प्रभाव से": "अभी से",
+               "सूचित किया जाता है": "बता रहे हैं"}  # fmt: skip
+HINDI_KINDS = {
+    "urdu": ("उर्दू (अरबी) लिपि", "Urdu (Arabic) script"),
+    "mixed": ("एक शब्द में दो लिपियाँ", "two scripts in one word"),
+    "latin": ("रोमन लिपि / अंग्रेज़ी शब्द", "Roman script / an English word"),
+    "english": ("देवनागरी में अंग्रेज़ी शब्द", "an English word in Devanagari"),
+    "glossary": ("शब्दावली का शब्द या वर्तनी", "the glossary's word or spelling"),
+    "informal": ("तुम / तू वाली भाषा", "familiar तुम / तू"),
+    "officialese": ("भारी दफ़्तरी भाषा", "heavy office Hindi"),
+}
+HINDI_COLOURS = {"urdu": "#ffcdd2", "mixed": "#ffcdd2", "latin": "#ffe0b2", "english": "#fff59d",
+                 "glossary": "#fff59d", "informal": "#e1bee7", "officialese": "#cfe3ff"}  # fmt: skip
+#: A made-up AI draft in faulty Hindi (the glossary's variants on purpose), and the same post put right.
+HINDI_SAMPLES = {
+    "faulty": "रायसेन के विलेजर्स ध्यान दें! सम्पर्क सेतु की टीम ने 6 गाँवों में 41 हैंडpump चेक किए। अगर तुम्हारे गाँव में कोई प्रॉब्लम है तो आप हमारी हेल्पलाइन पर बताइए। उपरोक्त जानकारी सबको भेजो। पानी साफ़ رکھیں۔ Thank you, जिला टीम",  # glossary: accepts variants (a faulty AI draft to correct)
+    "fixed": "रायसेन के गाँवों के लोग ध्यान दें! सम्पर्क सेतु की टीम ने 6 गाँवों में 41 हैंडपंप जाँचे। अगर आपके गाँव में कोई समस्या है, तो हमारी हेल्पलाइन पर बताइए। यह जानकारी सबको भेजिए। पानी साफ़ रखिए। धन्यवाद, ज़िला टीम",
+}
+
+
+@dataclass(frozen=True)
+class HindiIssue:
+    kind: str  # a key of HINDI_KINDS
+    text: str
+    start: int
+    end: int
+    use: str  # what to write instead ("" when only the writer can say)
+
+
+def _word(word: str) -> str:
+    """A pattern for `word` standing alone (not inside a longer Devanagari or Latin word, nor after a hyphen)."""
+    return rf"(?<![{_DEVA}{_LATIN}\-]){re.escape(word)}(?![{_DEVA}{_LATIN}\-])"
+
+
+@cache
+def _glossary_english() -> dict[str, str]:
+    """The glossary's English terms (lower case) → its Hindi term, e.g. "message" → "संदेश"."""
+    from camp import glossary
+
+    found = {}
+    for term in glossary.load():
+        for part in re.split(r"[,/(]", term.en):
+            part = part.strip(" )").casefold()
+            if part and part not in LATIN_OK:
+                found.setdefault(part, term.hi)
+    return found
+
+
+def hindi_issues(text: str) -> list[HindiIssue]:
+    """What is wrong with the Hindi of a text, in reading order: Urdu (Arabic) script, a word in two scripts,
+    Roman script or English words (the glossary's Hindi where it has one), English words in Devanagari where a
+    Hindi word exists (the course's list), words and spellings the glossary does not use, familiar तुम / तू forms,
+    and heavy office Hindi. Names of platforms and bodies (WhatsApp, ECI…), links and hashtags are left alone.
+
+    Example:
+        >>> [(i.kind, i.text, i.use) for i in hindi_issues("तुम्हारे गाँव की प्रॉब्लम बताइए")]
+        [('informal', 'तुम्हारे', 'आपके'), ('english', 'प्रॉब्लम', 'समस्या')]
+    """
+    import unicodedata
+
+    from camp import glossary
+
+    text = unicodedata.normalize("NFC", text or "")
+    found: list[HindiIssue] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, start: int, end: int, use: str = "") -> None:
+        if not any(s < end and start < e for s, e in taken):
+            found.append(HindiIssue(kind, text[start:end], start, end, use))
+            taken.append((start, end))
+
+    for m in re.finditer(r"(?:https?://|www\.)\S+|[#@][\w\u0900-\u097f]+", text):
+        taken.append((m.start(), m.end()))  # links, hashtags and handles are not checked
+    for m in re.finditer(rf"[{_ARABIC}]+(?:\s+[{_ARABIC}]+)*", text):
+        add("urdu", m.start(), m.end())
+    for m in re.finditer(rf"[{_DEVA}{_LATIN}]+", text):
+        word = m.group(0)
+        if re.search(f"[{_DEVA}]", word) and re.search(f"[{_LATIN}]", word):
+            add("mixed", m.start(), m.end())
+    for m in re.finditer(rf"[{_LATIN}][{_LATIN}'’\-]*(?:\s+[{_LATIN}][{_LATIN}'’\-]*)*", text):
+        words = m.group(0).casefold().split()
+        if not all(word in LATIN_OK for word in words):
+            phrase = " ".join(words)
+            use = LATIN_HINDI.get(phrase) or _glossary_english().get(phrase, "")
+            add("latin", m.start(), m.end(), use)
+    for phrase, plain in OFFICIALESE.items():
+        for m in re.finditer(_word(phrase), text):
+            add("officialese", m.start(), m.end(), plain)
+    for word, hindi in TRANSLITERATED.items():
+        for m in re.finditer(_word(word), text):
+            add("english", m.start(), m.end(), hindi)
+    for variant, term in dict(glossary.find_banned(text)).items():
+        for m in re.finditer(_word(variant), text):
+            add("glossary", m.start(), m.end(), term)
+    for word, formal in INFORMAL.items():
+        for m in re.finditer(_word(word), text):
+            add("informal", m.start(), m.end(), formal)
+    return sorted(found, key=lambda i: i.start)
+
+
+def register(text: str) -> str:
+    """How the text addresses its reader: "formal" (आप), "informal" (तुम / तू), "mixed" (both) or "none".
+
+    Example:
+        >>> register("आप आइए"), register("तुम आओ"), register("आप आओ")
+        ('formal', 'informal', 'mixed')
+    """
+    formal = any(re.search(_word(w), text or "") for w in FORMAL)
+    informal = any(re.search(_word(w), text or "") for w in INFORMAL)
+    return "mixed" if formal and informal else "formal" if formal else "informal" if informal else "none"
+
+
+REGISTERS = {
+    "formal": ("✅ पाठक से 'आप' कहकर बात: ठीक", "✅ The reader is addressed as आप: fine"),
+    "none": ("पाठक से सीधी बात नहीं", "The reader is not addressed directly"),
+    "informal": ("❌ पाठक से 'तुम/तू' कहकर बात: गाँव के लोगों और बड़ों के लिए 'आप' लिखें",
+                 "❌ The reader is addressed as तुम / तू: write आप for villagers and elders"),
+    "mixed": ("❌ एक ही पाठक कभी 'आप', कभी 'तुम': पूरे पाठ में 'आप' रखें",
+              "❌ The same reader is आप in one place and तुम in another: keep आप throughout"),
+}  # fmt: skip
+
+
+#: What to do where no single word can be suggested.
+FALLBACK = {"urdu": "देवनागरी में लिखें / write it in Devanagari", "mixed": "पूरा शब्द देवनागरी में / the whole word in Devanagari",
+            "latin": "हिंदी शब्द, देवनागरी में / a Hindi word, in Devanagari"}  # fmt: skip
+
+
+def hindi_html(text: str) -> str:
+    """The text with every problem marked and numbered, a row for each (what, and what to write instead), and the
+    register; or a line saying none was found."""
+    issues = hindi_issues(text)
+    marked, last = "", 0
+    for n, i in enumerate(issues, 1):
+        marked += html.escape(text[last : i.start])
+        marked += (
+            f"<mark style='background:{HINDI_COLOURS[i.kind]}'>{html.escape(i.text)}<sup>{n}</sup></mark>"
+        )
+        last = i.end
+    marked += html.escape(text[last:])
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{HINDI_KINDS[i.kind][0]} / {HINDI_KINDS[i.kind][1]}</td><td>{html.escape(i.text)}</td>"
+        f"<td>{html.escape(i.use) or FALLBACK.get(i.kind, 'ख़ुद तय करें / decide yourself')}</td></tr>"
+        for n, i in enumerate(issues, 1)
+    )
+    head = "<tr><th>#</th><th>क्या / what</th><th>शब्द / word</th><th>इसकी जगह / write instead</th></tr>"
+    hi, en = REGISTERS[register(text)]
+    verdict = (f"<p><b>{len(issues)}</b> जगह सुधार चाहिए / places to fix</p>" if issues
+               else "<p>✅ लिपि और शब्दों में कोई दिक़्क़त नहीं मिली / no script or word problem found</p>")  # fmt: skip
+    table = f"<table>{head}{rows}</table>" if issues else ""
+    return f"<p style='line-height:1.9'>{marked}</p>{table}{verdict}<p>{hi}<br><small>{en}</small></p>"
+
+
+def hindi_checker(text: str | None = None) -> None:
+    """A box with an AI draft in Hindi (a faulty example to start): every word in the wrong script, English word,
+    non-glossary spelling, familiar तुम form or piece of office Hindi is marked, with what to write instead."""
+    import ipywidgets as w
+
+    pick = w.ToggleButtons(options=[("AI का मसौदा / the AI draft", "faulty"), ("सुधरा हुआ / put right", "fixed")],
+                           value="faulty", description="नमूना / sample")  # fmt: skip
+    box = w.Textarea(value=text or HINDI_SAMPLES["faulty"], layout=wide(height="90px"))
+    view = w.HTML()
+
+    def update(change=None) -> None:
+        view.value = hindi_html(box.value)
+
+    def load(change=None) -> None:
+        box.value = HINDI_SAMPLES[pick.value]
+
+    pick.observe(load, names="value")
+    box.observe(update, names="value")
+    update()
+    panel("hindi_checker", pick, box, view, pick=pick, box=box, view=view)
+
+
+# -- 3c. SIFT on an AI's answer: a confident answer is not evidence -----------------------------------------------
+
+_LINK = re.compile(r"(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s)।,]*)?", re.I)
+
+
+def sift_ai(answer: str, sources: dict[str, str]) -> dict:
+    """Lesson 05's SIFT on an AI's answer, against the sources you have ({name: text}):
+    Stop — the checkable claims in it (numbers, names, dates, quotes); Investigate — the links it names as its
+    source, and whether any of your sources has them; Find and Trace — for each claim, the source and the sentence
+    of the original that says it, or None. `publishable` counts the claims that trace to an original.
+
+    Example:
+        >>> result = sift_ai("41 हैंडपंप, 35 ठीक", {"नोट": "41 हैंडपंप जाँचे। 29 ठीक मिले।"})
+        >>> [(c.text, where is not None) for c, where in result["trace"]], result["publishable"]
+        ([('41', True), ('35', False)], 1)
+    """
+    claims = find_claims(answer)
+    links = [m.group(0).rstrip(".") for m in _LINK.finditer(answer) if "." in m.group(0).strip(".")]
+    known = {link: next((name for name, text in sources.items() if link in text), None) for link in links}
+    trace = []
+    for claim in claims:
+        where = None
+        for name, text in sources.items():
+            if in_source(claim, text):
+                sentence = next((s for s in re.split(r"(?<=[।.!?])\s+", text) if in_source(claim, s)), text)
+                where = (name, sentence)
+                break
+        trace.append((claim, where))
+    return {"claims": claims, "links": known, "trace": trace,
+            "publishable": sum(where is not None for _, where in trace)}  # fmt: skip
+
+
+SIFT_STEPS = [
+    ("S", "रुकें", "Stop"),
+    ("I", "स्रोत जाँचें", "Investigate the source"),
+    ("F", "बेहतर कवरेज खोजें", "Find better coverage"),
+    ("T", "मूल तक पहुँचें", "Trace to the original"),
+]
+
+
+def sift_html(result: dict, step: int) -> str:
+    """The SIFT steps for one AI answer, up to `step` (1–4)."""
+    parts = []
+    n = len(result["claims"])
+    parts.append(f"<p>🛑 <b>S — रुकें / Stop.</b> उत्तर पक्के लहजे में है, पर लहजा सबूत नहीं। इसमें जाँचने लायक <b>{n}</b> दावे हैं "
+                 f"(संख्या, नाम, तारीख़, उद्धरण)। / The answer sounds sure, but a tone is not evidence. It makes <b>{n}</b> "
+                 "checkable claims (numbers, names, dates, quotes).</p>")  # fmt: skip
+    if step >= 2:
+        if not result["links"]:
+            line = ("AI ख़ुद स्रोत नहीं है, और इस उत्तर ने कोई स्रोत नहीं बताया: स्रोत माँगें, फिर उसे ख़ुद खोलें। / An AI is not "
+                    "a source, and this answer names none: ask for the source, then open it yourself.")  # fmt: skip
+        else:
+            items = []
+            for link, where in result["links"].items():
+                items.append(f"{html.escape(link)}: " + (f"✅ आपके स्रोत '{html.escape(where)}' में है / in your source"
+                             if where else "❓ आपके किसी स्रोत में नहीं: AI लिंक गढ़ भी लेता है, ख़ुद खोलकर देखें / in none "
+                             "of your sources: an AI can make links up, open it yourself"))  # fmt: skip
+            line = "उत्तर ये स्रोत बताता है / the answer names: " + "; ".join(items)
+        parts.append(f"<p>🔎 <b>I — स्रोत जाँचें / Investigate the source.</b> {line}</p>")
+    if step >= 3:
+        rows = "".join(f"<li>{'✅' if where else '❓'} {html.escape(c.text)} — "
+                       + (f"{html.escape(where[0])}" if where else "आपके स्रोतों में नहीं / not in your sources")
+                       + "</li>" for c, where in result["trace"])  # fmt: skip
+        parts.append(f"<p>📰 <b>F — बेहतर कवरेज खोजें / Find better coverage.</b> हर दावा अपने भरोसेमंद स्रोतों से मिलाएँ "
+                     f"(दूसरे टैब में, AI से दोबारा पूछकर नहीं) / check each claim against your trusted sources (in "
+                     f"another tab, not by asking the AI again):</p><ul>{rows}</ul>")  # fmt: skip
+    if step >= 4:
+        rows = "".join(
+            f"<li>{html.escape(c.text)}: “{html.escape(where[1])}”</li>"
+            for c, where in result["trace"]
+            if where
+        )
+        ok, total = result["publishable"], n
+        colour = GREEN if ok == total else RED
+        parts.append(f"<p>📜 <b>T — मूल तक पहुँचें / Trace to the original.</b> मूल स्रोत का वाक्य / the original's sentence:"
+                     f"</p><ul>{rows or '<li>—</li>'}</ul><p style='color:{colour}'><b>{ok} / {total}</b> दावे मूल तक पहुँचे। "
+                     "छापें केवल वही जो मूल में है; बाक़ी हटाएँ या जाँचें। / claims trace to the original. Publish only "
+                     "what the original says; remove or check the rest.</p>")  # fmt: skip
+    return "".join(parts)
+
+
+def sift_walk() -> None:
+    """Pick an AI answer and walk through SIFT one step at a time, against the press note (the source you have):
+    the claims it makes, the source it names, where each claim is in your sources, and the original's sentence."""
+    import ipywidgets as w
+
+    answers = examples()["sift_answers"]
+    pick = w.Dropdown(options=[(a["title"], n) for n, a in enumerate(answers)], description="AI उत्तर / AI answer",
+                      layout=wide())  # fmt: skip
+    box = w.Textarea(layout=wide(height="80px"))
+    step = w.IntSlider(value=1, min=1, max=4, readout=False, description="क़दम / step")
+    label = w.HTML()
+    nxt = w.Button(description="अगला क़दम / next step", icon="arrow-right", button_style="primary")
+    view = w.HTML()
+    sources = {"प्रेस नोट, 9 नवंबर 2026 / press note": examples()["source_note"]}
+
+    def update(change=None) -> None:
+        key, hi, en = SIFT_STEPS[step.value - 1]
+        label.value = f"<b>{key} — {hi} / {en}</b> ({step.value} / 4)"
+        view.value = sift_html(sift_ai(box.value, sources), step.value)
+
+    def load(change=None) -> None:
+        box.value, step.value = answers[pick.value]["answer"], 1
+        update()
+
+    def forward(_=None) -> None:
+        step.value = min(4, step.value + 1)
+
+    pick.observe(load, names="value")
+    box.observe(update, names="value")
+    step.observe(update, names="value")
+    nxt.on_click(forward)
+    load()
+    panel("sift_walk", pick, box, w.HBox([step, label]), nxt, view, pick=pick, box=box, step=step, next=nxt,
+          view=view)  # fmt: skip
+
+
 # -- 4. tokens: the same message in Hindi and English ------------------------------------------------------------
 
 #: A made-up price for the arithmetic only; real prices differ by provider and model and change often.
