@@ -16,7 +16,7 @@ from camp.lessons import lesson10, shown  # noqa: E402
 MY_PLAN_02 = (
     "लक्ष्य: 31 मार्च 2027 तक विदिशा के Instagram पर 150 नए फ़ॉलोअर।\n"
     "स्तंभ: सेवा 50%, जानकारी 30%, सच की जाँच 20%।\n"
-    "कार्यक्रम वाला दिन: 2027-03-04 (उदाहरण) — रक्तदान शिविर।"
+    "कार्यक्रम वाला दिन: 2027-03-06 (उदाहरण) — स्वच्छता अभियान; स्तंभ: सेवा।"
 )
 MY_REPLY_06 = (
     "सम्पर्क सेतु का स्वास्थ्य शिविर रविवार सुबह 10 बजे ज़िला अस्पताल परिसर में होगा। "
@@ -56,10 +56,19 @@ def test_the_calendar_comes_from_assignment_02_answers_where_they_exist():
         ["रवि"],
         ["Instagram"],
     )
-    assert settings["source"] == {"pillars": "yours", "rhythm": "yours", "platforms": "yours"}
+    assert settings["source"] == {
+        "pillars": "yours",
+        "rhythm": "yours",
+        "platforms": "yours",
+        "event": "yours",
+    }
     assert settings["goal"].startswith("लक्ष्य: 31 मार्च 2027")
+    assert settings["event"] == {"date": "2027-03-06", "event_hi": "स्वच्छता अभियान", "pillar": "सेवा"}
     plan = lesson10.build_calendar(settings)
     assert len(plan) == 12 * 2, "12 working days (two Sundays off), two posts each"
+    her_day = plan[plan["date"] == "2027-03-06"]
+    assert set(her_day["event"]) == {"स्वच्छता अभियान"} and her_day["pillar"].iloc[0] == "सेवा", "her event day"
+    assert set(plan.loc[plan["date"] == "2027-03-04", "event"]) == {"गंजबासौदा में रक्तदान शिविर"}
     assert plan["pillar"].value_counts().to_dict() == calendar.pillar_counts(settings["shares"], 24)
     assert sorted({d.strftime("%Y-%m-%d") for d in plan.loc[plan["silence"], "date"]}) == [
         "2027-03-10",
@@ -70,6 +79,11 @@ def test_the_calendar_comes_from_assignment_02_answers_where_they_exist():
     lesson10.calendar_planner()
     planner = shown["calendar_planner"]
     assert "❌" in planner.view.value and "2027-03-10, 2027-03-11" in planner.view.value
+    said = lesson10._source_line(settings)
+    assert (
+        "2027-03-06 स्वच्छता अभियान" in said and "yours (assignment 02), added to the calendar's events" in said
+    )
+    assert "a rest day" not in said
     planner.skip.value = True
     assert (
         "❌" not in planner.view.value
@@ -83,8 +97,16 @@ def test_without_earlier_answers_or_with_a_broken_file_the_example_is_used(camp_
     """No assignment 02 folder, or one whose answers.json is broken: is the example's calendar used, and said so?"""
     example = lesson10.example()["example_calendar"]
     settings = lesson10.calendar_settings()
-    assert settings["source"] == {"pillars": "example", "rhythm": "example", "platforms": "example"}
+    assert settings["source"] == {
+        "pillars": "example",
+        "rhythm": "example",
+        "platforms": "example",
+        "event": "example",
+    }
     assert (settings["shares"], settings["platforms"]) == (example["shares"], example["platforms"])
+    assert settings["event"] is None and "कार्यक्रम / events: 📄 उदाहरण / example" in lesson10._source_line(
+        settings
+    )
     folder = paths.work_dir() / "02-strategy"
     folder.mkdir(parents=True)
     (folder / "answers.json").write_text("{not json", encoding="utf-8")
@@ -116,6 +138,25 @@ def test_pillar_shares_are_read_as_participants_write_them():
     assert platforms == ["WhatsApp", "X"]
     not_100 = lesson10.calendar_settings({"q9_my_plan": "सेवा 50%, जानकारी 10%"})
     assert not_100["source"]["pillars"] == "example", "shares that do not add up to 100 are not a balance"
+
+
+def test_the_event_day_of_assignment_02_is_read_and_added_only_inside_the_fortnight():
+    """Her question-9 event day: Devanagari digits and an 'example' mark are read; a day outside 1–14 March is
+    named but not added; a Sunday is added and said to be a rest day; a line without a real date gives none."""
+    assert lesson10.event_day("कार्यक्रम: २०२७-०३-०२ (example) — बैठक", ["आवाज़"]) == {
+        "date": "2027-03-02",
+        "event_hi": "बैठक",
+        "pillar": "",
+    }
+    assert lesson10.event_day("2027-02-30 शिविर") is None and lesson10.event_day("कोई तारीख़ नहीं") is None
+    outside = lesson10.calendar_settings({"q9_my_plan": "कार्यक्रम: 2027-04-10 स्वास्थ्य शिविर; सेवा"})
+    assert outside["source"]["event"] == "outside" and outside["event"]["event_hi"] == "स्वास्थ्य शिविर"
+    plan = lesson10.build_calendar(outside)
+    assert "स्वास्थ्य शिविर" not in " ".join(plan["event"]) and "not added" in lesson10._source_line(outside)
+    sunday = lesson10.calendar_settings({"q9_my_plan": "कार्यक्रम: 2027-03-07 (उदाहरण) स्वच्छता अभियान; सेवा"})
+    assert sunday["source"]["event"] == "yours" and "a rest day: no post that day" in lesson10._source_line(
+        sunday
+    )
 
 
 def test_the_silence_period_is_the_48_hours_before_polling_closes():
@@ -190,8 +231,55 @@ def test_the_response_plan_uses_the_06_reply_where_it_exists():
     assert all(plan["reply_points"].values()), plan["reply_points"]
     lesson10.claim_plan()
     view = shown["claim_plan"].view.value
-    assert "ज़िला अस्पताल परिसर में होगा" in view and "5 / 5" in view and "reply today to: A, E." in view
+    assert "ज़िला अस्पताल परिसर में होगा" in view and "5 / 5" in view
+    assert "(A–F, not this log's C numbers) you chose to reply today to: A: poison in the tank" in view
+    assert "E: छात्रवृत्ति की अंतिम तिथि आज" in view and "reply today to: A, E" not in view
     assert plan["due"][0] == "C02" and view.index("C02") < view.index("C14")
+    assert plan["log_source"] == "example" and "The example log" in view
+    assert shown["claim_plan"].which.layout.display == "none", "no switch when there is no log of hers"
+
+
+def _planted_log(folder, *, groups: int, saved: str | None = None):
+    """A claim log saved in `folder` as lesson 06's log tool saves it: the practice log with C01 answered and a
+    claim of hers (C15, Vidisha, high harm) added."""
+    import pandas as pd
+
+    from camp.lessons import lesson06
+
+    log = lesson06.claims()
+    log.loc[log["id"] == "C01", "reply_sent"] = "2026-11-20"
+    mine = {**log.iloc[1].to_dict(), "id": "C15", "district": "विदिशा", "claim_hi": "हैंडपंप का पानी ज़हरीला है",
+            "groups": groups, "harm": "high", "status": "false", "reply_sent": pd.NA}  # fmt: skip
+    log = pd.concat([log, pd.DataFrame([mine])], ignore_index=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    value = lesson06.log_value(log)
+    if saved:
+        value["saved"] = saved
+    answers.save(lesson06.LOG_KEY, value, folder)
+
+
+def test_the_response_plan_uses_her_own_claim_log_where_she_saved_one():
+    """Her log saved by lesson 06's tool in assignment 06's folder: the plan's claims to answer come from it (her
+    C15 first, the answered C01 gone), the widget says whose log and can switch to the example log (which
+    question 8 is about); a later log in lesson 06's folder wins over an older one in assignment 06's."""
+    _planted_log(paths.work_dir() / "06-answering", groups=30, saved="2027-02-01T10:00:00+00:00")
+    plan = lesson10.response_plan()
+    assert (plan["log_source"], plan["log_size"]) == ("assignment", 15)
+    assert plan["due"] == ["C15", "C02", "C14", "C08", "C04"] and plan["first"] == "C15"
+    lesson10.claim_plan()
+    widget = shown["claim_plan"]
+    assert "your claim log</b> (from assignment 06, 15 claims, saved 2027-02-01)" in widget.view.value
+    assert "हैंडपंप का पानी ज़हरीला है" in widget.view.value and "Question 8 of assignment 10" in widget.view.value
+    assert widget.which.layout.display == ""
+    widget.which.value = "example"
+    assert "The example log" in widget.view.value and "हैंडपंप का पानी" not in widget.view.value
+    assert widget.view.value.index("C02") < widget.view.value.index("C01")
+
+    _planted_log(paths.lessons_dir() / "06-answering", groups=3, saved="2027-02-02T10:00:00+00:00")
+    newer = lesson10.response_plan()
+    assert newer["log_source"] == "lesson" and newer["due"][:3] == ["C02", "C14", "C15"]
+    lesson10.plan_check()
+    assert "from lesson 06, 15 claims" in shown["plan_check"].view.value
 
 
 def test_tour_checker_flags_long_travel_and_a_public_meeting_in_the_silence_period():
@@ -218,6 +306,53 @@ def test_tour_checker_flags_long_travel_and_a_public_meeting_in_the_silence_peri
         p["place"] for p in lesson10.example()["tour_places"]
     }
     assert "lesson 09's tour planner's schedule" in checker.view.value
+
+
+def test_her_own_tour_is_built_by_lesson_09s_planner_checked_and_kept_in_her_plan(tmp_path):
+    """The tour builder starts from lesson 09's planner's tour; a public meeting moved into the silence period and
+    photos without consent are flagged on their days; one place over three days fits; "keep" saves it beside the
+    notebook, and the plan's check and chart then use her tour, not the example's."""
+    lesson10.tour_builder()
+    builder = shown["tour_builder"]
+    assert "the example: lesson 09's planner's tour" in builder.whose.value
+    assert [d["date"] for d in builder.state["tour"]["days"]] == ["2027-03-02", "2027-03-03"]
+    assert "every day keeps the rules" in builder.view.value and "copy into question 13" in builder.view.value
+    builder.start.value, builder.public.value = "2027-03-09", True
+    days = builder.state["tour"]["days"]
+    assert [d["date"] for d in days] == ["2027-03-09", "2027-03-10"]
+    assert (
+        "A public meeting in the silence period" in builder.view.value
+        and "problems on 2 day(s)" in builder.view.value
+    )
+    builder.public.value, builder.photos.value = False, True
+    assert "Photos of people without consent" in builder.view.value
+    builder.consent.value = True
+    assert "every day keeps the rules" in builder.view.value
+    for place, box in builder.ticks.items():
+        box.value = place == "सिरोंज"
+    builder.days.value = 3
+    assert [d["place"] for d in builder.state["tour"]["days"]] == ["सिरोंज"]
+    assert "10 मार्च, बुध / 10 Mar, Wed: सिरोंज — मिलना / meet: स्कूल प्रबंधन समिति" not in builder.view.value
+    assert "9 मार्च, मंगल / 9 Mar, Tue: सिरोंज — मिलना / meet: स्कूल प्रबंधन समिति" in builder.view.value
+    builder.ticks["सिरोंज"].value = False
+    builder.keep.click()
+    assert "choose at least one place" in builder.note.value and lesson10.my_tour() is None
+    builder.ticks["सिरोंज"].value, builder.ticks["कुरवाई"].value = True, True
+    builder.keep.click()
+    assert "saved" in builder.note.value and "your tour" in builder.whose.value
+    mine = lesson10.my_tour()
+    assert mine["settings"]["chosen"] == ["कुरवाई", "सिरोंज"] and mine["settings"]["photos"] is True
+    assert lesson10.plan_tour() == (mine["days"], "yours")
+    said = [en for _, _, en in lesson10.plan_checks()]
+    assert f"Your tour ({len(mine['days'])} days): keeps the rules" in said
+    fig = lesson10.plan_chart()
+    assert [t.get_text() for t in fig.axes[0].texts].count("प्रवास") == len(mine["days"])
+    lesson10.tour_builder()
+    assert shown["tour_builder"].start.value == "2027-03-09", "the kept tour comes back"
+    bad = [{"start": "2027-04-01", "days": 2, "chosen": ["कुरवाई"]}, {"start": "2027-03-02", "days": 9,
+           "chosen": ["कुरवाई"]}, {"start": "2027-03-02", "days": 2, "chosen": ["दिल्ली"]}, "x",
+           {"start": "2027-03-02", "days": "two", "chosen": ["कुरवाई"]}]  # fmt: skip
+    assert all(lesson10.tour_settings(b) is None for b in bad)
 
 
 def test_metric_targets_are_the_districts_medians_raised_by_the_chosen_share():
@@ -303,16 +438,33 @@ def test_the_capstone_notebook_runs_on_the_answers_of_assignments_02_and_06_and_
     )
     capstone = source("10-capstone")
     alone = json.loads(_run(capstone, paths.work_dir() / "10-capstone", probe))
-    assert alone["settings"]["source"] == {"pillars": "example", "rhythm": "example", "platforms": "example"}
+    assert set(alone["settings"]["source"].values()) == {"example"}
     assert "was not found" in alone["claims"] and "✍️" not in alone["plan"]
+    assert "The example log" in alone["claims"] and "The example log" in alone["plan"]
 
-    for assignment in ("02-strategy", "06-answering"):
-        answers_02_06 = answer_fixture(assignment)["widget_answers"]
-        answer_with_widgets(source(assignment), answers_02_06, paths.work_dir() / assignment)
+    answer_with_widgets(
+        source("02-strategy"),
+        answer_fixture("02-strategy")["widget_answers"],
+        paths.work_dir() / "02-strategy",
+    )
+    # assignment 06 answered through its widgets, and a claim added in its own claim-log tool, in a real kernel
+    drive = (
+        "from camp import answers as _a\nfrom camp.lessons import shown as _s\n"
+        f"for _q, _v in {answer_fixture('06-answering')['widget_answers']!r}.items():\n    _a.shown[_q].set(_v)\n"
+        "_log = _s['claim_log']\n"
+        "_log.text.value, _log.where.value, _log.harm.value, _log.status.value = "
+        "'हैंडपंप का पानी ज़हरीला है', 'विदिशा', 'high', 'false'\n"
+        "_log.groups.value = 30\n_log.add.click()\nprint(_log.note.value)"
+    )
+    said = _run(source("06-answering"), paths.work_dir() / "06-answering", drive)
+    assert "C15" in said and "जोड़ा गया" in said
     mine = json.loads(_run(capstone, paths.work_dir() / "10-capstone", probe))
+    assert "your claim log</b> (from assignment 06, 15 claims" in mine["claims"]
+    assert mine["claims"].index("C15") < mine["claims"].index("C02") and "from assignment 06" in mine["plan"]
     plan_02 = answer_fixture("02-strategy")["widget_answers"]["q9_my_plan"]
     assert mine["settings"]["shares"] == lesson10.parse_shares(plan_02) != {}
     assert mine["settings"]["source"]["pillars"] == mine["settings"]["source"]["rhythm"] == "yours"
+    assert mine["settings"]["source"]["event"] == "yours" and "स्वच्छता अभियान — आपका" in mine["plan"]
     assert "✍️ आपका (असाइनमेंट 02) / yours (assignment 02)" in mine["plan"]
     reply_06 = answer_fixture("06-answering")["widget_answers"]["q11_truth_sandwich"]
     assert reply_06.splitlines()[0] in mine["claims"] and "5 / 5" in mine["claims"]
@@ -354,7 +506,7 @@ def test_ai_grade_proposes_a_score_for_each_rubric_level_of_the_three_written_pa
     sent = [
         json.loads(m["content"]) for r in fake.requests for m in r.body["messages"] if m["role"] == "user"
     ]
-    assert sorted(len(s["rubric"]) for s in sent) == [3, 4, 4]
+    assert sorted(len(s["rubric"]) for s in sent) == [4, 4, 4]
     for message in sent:
         assert "(स्तर / levels:" in message["rubric"][0]["hi"] and "(levels:" in message["rubric"][0]["en"]
         assert message["task"].strip() and message["example_of_a_good_answer"]

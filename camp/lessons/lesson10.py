@@ -85,6 +85,32 @@ def parse_shares(text: str) -> dict[str, int]:
 
 
 _GOAL = re.compile(r"लक्ष्य|goal", re.I)
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def event_day(text: str, pillars=()) -> dict[str, str] | None:
+    """The event day a participant planned in assignment 02's question 9 (its part 3: a date as year-month-day,
+    the event, the pillar): {"date", "event_hi", "pillar"} ("" when no known pillar is named), or None.
+
+    Example:
+        >>> event_day("कार्यक्रम: 2027-03-07 (उदाहरण) स्वच्छता अभियान; स्तंभ सेवा; WhatsApp", ["सेवा"])
+        {'date': '2027-03-07', 'event_hi': 'स्वच्छता अभियान', 'pillar': 'सेवा'}
+    """
+    import datetime as dt
+
+    for line in str(text or "").translate(str.maketrans("०१२३४५६७८९", "0123456789")).splitlines():
+        found = _ISO_DAY.search(line)
+        if not found:
+            continue
+        try:
+            day = dt.date(*map(int, found.groups())).isoformat()
+        except ValueError:
+            continue  # not a real date
+        after = re.sub(r"^\s*\((?:उदाहरण|example)\)", "", line[found.end() :], flags=re.I)
+        name = re.split(r"[;,।|]", after.strip(" \t—–-:"), maxsplit=1)[0].strip(" \t—–-:")
+        pillar = next((p for p in sorted(pillars, key=len, reverse=True) if p and p in after), "")
+        return {"date": day, "event_hi": name or "आपका कार्यक्रम", "pillar": pillar}
+    return None
 
 
 def _goal(text: str) -> str:
@@ -114,14 +140,19 @@ def calendar_settings(saved: dict[str, Any] | None = None) -> dict[str, Any]:
         p for p in ("WhatsApp", "Facebook", "Instagram", "YouTube") if re.search(rf"\b{p}\b", text, re.I)
     ]
     named += ["X"] if re.search(r"\bX\b(?! ?\d)", text) else []  # the platform, not "3 x 2"
+    pillars = set(shares) | set(base["shares"])
+    event = event_day(text, pillars)
+    inside = event is not None and event["date"] in {d.strftime("%Y-%m-%d") for d in fortnight()}
     return {
         "shares": shares or dict(base["shares"]),
         "platforms": named or list(base["platforms"]),
         "posts_per_day": (rhythm or base)["posts_per_day"],
         "rest_days": list((rhythm or base)["rest_days"]),
         "goal": goal,
+        "event": event,
         "source": {"pillars": "yours" if shares else "example", "rhythm": "yours" if rhythm else "example",
-                   "platforms": "yours" if named else "example"},
+                   "platforms": "yours" if named else "example",
+                   "event": "yours" if inside else "outside" if event else "example"},
     }  # fmt: skip
 
 
@@ -183,6 +214,10 @@ def build_calendar(
 
     settings = settings or calendar_settings()
     events = pd.DataFrame(example()["events"])
+    # her own event day from assignment 02, when it falls in the fortnight
+    if settings.get("source", {}).get("event") == "yours":
+        mine = {**settings["event"], "pillar": settings["event"]["pillar"] or None}
+        events = pd.concat([events, pd.DataFrame([mine])], ignore_index=True)
     plan = calendar.build(example()["start"], shares=settings["shares"], platforms=settings["platforms"],
                           posts_per_day=settings["posts_per_day"], n_days=example()["days"], events=events,
                           rest_days=settings["rest_days"])  # fmt: skip
@@ -225,14 +260,15 @@ def coverage_html(result: dict[str, Any]) -> str:
 
 
 def plan_chart(plan=None, tour: list[dict] | None = None):
-    """Bars: posts a day, by pillar, over the fortnight; the silence period shaded, the tour's days (default:
-    lesson 09's planner, `planned_tour`) marked (Hindi labels). Returns the figure."""
+    """Bars: posts a day, by pillar, over the fortnight; the silence period shaded, the tour's days (default: the
+    participant's own tour where she kept one, else lesson 09's planner's, `plan_tour`) marked (Hindi labels).
+    Returns the figure."""
     charts.setup()
     import matplotlib.pyplot as plt
     import pandas as pd
 
     plan = build_calendar() if plan is None else plan
-    tour = planned_tour() if tour is None else tour
+    tour = plan_tour()[0] if tour is None else tour
     days = fortnight()
     table = pd.crosstab(plan["date"], plan["pillar"]).reindex(index=days, fill_value=0)
     fig, ax = plt.subplots(figsize=(9, 3.8))
@@ -268,6 +304,21 @@ def _source_line(settings: dict[str, Any]) -> str:
     parts = [("स्तंभ / pillars", "pillars"), ("रोज़ पोस्ट और छुट्टी / rhythm", "rhythm"),
              ("प्लैटफ़ॉर्म / platforms", "platforms")]  # fmt: skip
     items = "".join(f"<li>{name}: {says[settings['source'][key]]}</li>" for name, key in parts)
+    event, where = settings.get("event"), settings["source"].get("event", "example")
+    if event and where == "yours":
+        import pandas as pd
+
+        weekday = calendar.WEEKDAYS[pd.Timestamp(event["date"]).weekday()]
+        rest = any(weekday.startswith(r) for r in settings["rest_days"] if r)
+        items += (f"<li>कार्यक्रम का दिन / event day: ✍️ {html.escape(event['date'])} {html.escape(event['event_hi'])} — "
+                  "आपका (असाइनमेंट 02), कैलेंडर के कार्यक्रमों में जोड़ा / yours (assignment 02), added to the calendar's "
+                  "events" + (" (छुट्टी का दिन: उस दिन पोस्ट नहीं / a rest day: no post that day)" if rest else "")
+                  + "</li>")  # fmt: skip
+    elif event:
+        items += (f"<li>कार्यक्रम का दिन / event day: ✍️ {html.escape(event['date'])} {html.escape(event['event_hi'])} — "
+                  "आपका, पर इन दो हफ़्तों से बाहर: जोड़ा नहीं / yours, but outside this fortnight: not added</li>")  # fmt: skip
+    else:
+        items += "<li>कार्यक्रम / events: 📄 उदाहरण / example</li>"
     goal = f"<p>🎯 {html.escape(settings['goal'])}</p>" if settings["goal"] else ""
     return f"{goal}<ul>{items}</ul>"
 
@@ -479,54 +530,136 @@ def consent_checker(purpose: str = "reminders") -> None:
 # -- 4. the misinformation response plan ---------------------------------------------------------------------------
 
 
-def response_plan(saved: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The claim log's claims to answer today (lesson 06's rule, first = answer first), and the participant's
-    own truth-sandwich reply from assignment 06 (question 11), checked point by point; `source` says whose."""
+def my_claim_log() -> dict[str, Any]:
+    """The participant's own claim log, as lesson 06's log tool keeps it in her answers file: in assignment 06's
+    folder (the camp's work folder, or beside this notebook's folder) or in lesson 06's folder among her lessons.
+    The one saved last wins. {"log": DataFrame or None, "where": "assignment", "lesson" or None, "saved": time}."""
+    from camp.lessons import lesson06
+
+    lesson_folder = (paths.lessons_dir() / "06-answering").resolve()
+    found, seen = [], set()
+    for folder in (paths.work_dir() / "06-answering", Path.cwd().parent / "06-answering", lesson_folder):
+        try:
+            folder = folder.resolve()
+        except OSError:
+            continue
+        if folder in seen:
+            continue
+        seen.add(folder)
+        log, saved = lesson06.saved_log(folder)
+        if log is not None:
+            found.append((saved, "lesson" if folder == lesson_folder else "assignment", log))
+    if not found:
+        return {"log": None, "where": None, "saved": ""}
+    saved, where, log = max(found, key=lambda f: f[0])
+    return {"log": log, "where": where, "saved": saved}
+
+
+def response_plan(saved: dict[str, Any] | None = None, mine: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The claims to answer today, in order (lesson 06's rule: highest harm first), from the participant's own
+    claim log where she saved one (`my_claim_log`), else the example log (`camp/data/claims.csv`); and her own
+    truth-sandwich reply from assignment 06 (question 11), checked point by point. `log_source` says whose log,
+    `source` whose reply and picks."""
     from camp.lessons import lesson06
 
     saved = earlier("06-answering") if saved is None else saved
-    due = lesson06.due_today(lesson06.claims())
+    mine = my_claim_log() if mine is None else mine
+    log = lesson06.claims() if mine.get("log") is None else mine["log"]
+    due = lesson06.due_today(log)
     reply = str(saved.get("q11_truth_sandwich") or "")
     words = example()["reply_06"]
+    chose = saved.get("q6_due_today") or []
     return {
         "due": list(due["id"]),
         "first": due.iloc[0]["id"] if len(due) else None,
         "table": due,
+        "log_size": len(log),
+        "log_source": mine.get("where") or "example",
+        "log_saved": mine.get("saved", ""),
         "reply": reply,
         "reply_points": lesson06.sandwich(reply, tuple(words["fact"]), tuple(words["myth"])) if reply else {},
-        "chose_06": list(saved.get("q6_due_today") or []),
-        "source": "yours" if reply or saved.get("q6_due_today") else "example",
+        "chose_06": list(chose) if isinstance(chose, list) else [],
+        "source": "yours" if reply or chose else "example",
     }
 
 
-def claim_plan() -> None:
-    """The claim log for the plan: what to answer today, in order (lesson 06's rule), and your own reply from
-    assignment 06 checked against the five truth-sandwich points (or, without it, where to write one)."""
+def _log_line(plan: dict[str, Any]) -> str:
+    """Which claim log the plan shows, said in both languages."""
+    if plan["log_source"] == "example":
+        return ("<p>📄 <b>उदाहरण लॉग</b> (camp/data/claims.csv): पाठ 06 या असाइनमेंट 06 में आपका सहेजा लॉग नहीं मिला। / "
+                "<b>The example log</b> (camp/data/claims.csv): no log of yours was found saved in lesson 06 or "
+                "assignment 06.</p>")  # fmt: skip
+    where_hi, where_en = {"assignment": ("असाइनमेंट 06", "assignment 06"), "lesson": ("पाठ 06", "lesson 06")}[
+        plan["log_source"]
+    ]
+    when = html.escape(plan["log_saved"][:10])
+    return (f"<p>✍️ <b>आपका दावों का लॉग</b> ({where_hi} से, {plan['log_size']} दावे, सहेजा {when}) / <b>your claim "
+            f"log</b> (from {where_en}, {plan['log_size']} claims, saved {when})</p>")  # fmt: skip
+
+
+def _picks_06(chosen: list[str]) -> str:
+    """Her picks in assignment 06's question 6, by letter and claim, said to be that question's own six claims."""
+    names = example()["claims_06_q6"]
+    picked = [(str(c).removeprefix("claim_").upper(), names.get(str(c), ["?", "?"])) for c in chosen]
+    hi = "; ".join(f"{letter}: {html.escape(n[0])}" for letter, n in picked)
+    en = "; ".join(f"{letter}: {html.escape(n[1])}" for letter, n in picked)
+    return (f"<p>✍️ असाइनमेंट 06 के प्रश्न 6 में उसकी तालिका के छह दावों (A–F, इस लॉग के C-नंबर नहीं) में से आपने आज इनका "
+            f"जवाब चुना था: {hi}। यहाँ भी वही नियम लगाएँ। / In assignment 06, question 6, of that question's six claims "
+            f"(A–F, not this log's C numbers) you chose to reply today to: {en}. Apply the same rule here.</p>")  # fmt: skip
+
+
+def _claim_rows(plan: dict[str, Any]) -> str:
     from camp.lessons import lesson06
 
-    plan = response_plan()
-    rows = "".join(f"<tr><td><b>{n}</b></td><td>{r.id}</td><td>{r.district}</td><td>{html.escape(r.claim_hi)}</td>"
-                   f"<td>{r.groups}</td><td>{lesson06.HARMS[r.harm][0].split(' (')[0]}</td></tr>"
+    rows = "".join(f"<tr><td><b>{n}</b></td><td>{html.escape(str(r.id))}</td><td>{html.escape(str(r.district))}</td>"
+                   f"<td>{html.escape(str(r.claim_hi))}</td><td>{r.groups}</td>"
+                   f"<td>{lesson06.HARMS[r.harm][0].split(' (')[0]}</td></tr>"
                    for n, r in enumerate(plan["table"].itertuples(), 1))  # fmt: skip
+    if not rows:
+        return "<p>आज किसी दावे का जवाब बाक़ी नहीं / no claim needs a reply today</p>"
+    return f"<b>आज जवाब, इस क्रम में / reply today, in this order</b><table style='font-size:90%'>{rows}</table>"
+
+
+def claim_plan() -> None:
+    """The claim log for the plan: what to answer today, in order (lesson 06's rule), from your own log where you
+    saved one in lesson 06 or assignment 06 (a switch shows the example log too), else from the example log; and
+    your own reply from assignment 06 checked against the five truth-sandwich points (or where to write one)."""
+    import ipywidgets as w
+
+    from camp.lessons import lesson06
+
+    plans = {"mine": response_plan()}
+    plans["example"] = (
+        response_plan(mine={"log": None}) if plans["mine"]["log_source"] != "example" else plans["mine"]
+    )
+    plan = plans["mine"]
     mine = ""
     if plan["reply"]:
         mine += (f"<p>✍️ असाइनमेंट 06 का आपका जवाब / your reply from assignment 06:</p>"
                  f"<pre style='white-space:pre-wrap'>{html.escape(plan['reply'])}</pre>"
                  + lesson06.sandwich_html(plan["reply_points"]))  # fmt: skip
     else:
-        mine += ("<p>📄 असाइनमेंट 06 का आपका जवाब नहीं मिला: उदाहरण लॉग दिख रहा है। अपना जवाब असाइनमेंट 10 में लिखें। / "
-                 "Your reply from assignment 06 was not found: the example log is shown. Write your reply in "
-                 "assignment 10.</p>")  # fmt: skip
+        mine += ("<p>📄 असाइनमेंट 06 (प्रश्न 11) का आपका जवाब नहीं मिला: अपना जवाब असाइनमेंट 10 (प्रश्न 12) में लिखें। / "
+                 "Your reply from assignment 06 (question 11) was not found: write your reply in assignment 10 "
+                 "(question 12).</p>")  # fmt: skip
     if plan["chose_06"]:
-        picked = ", ".join(html.escape(str(c)).removeprefix("claim_").upper() for c in plan["chose_06"])
-        mine += (f"<p>✍️ असाइनमेंट 06 (प्रश्न 6) में आपने आज इनका जवाब चुना था: {picked}। यहाँ भी वही नियम लगाएँ। / "
-                 f"In assignment 06 (question 6) you chose to reply today to: {picked}. Apply the same rule "
-                 "here.</p>")  # fmt: skip
-    import ipywidgets as w
+        mine += _picks_06(plan["chose_06"])
+    choices = [("✍️ मेरा लॉग / my log", "mine"), ("📄 उदाहरण लॉग / the example log", "example")]
+    which = w.ToggleButtons(options=choices, value="mine", description="लॉग / log")
+    which.layout.display = "" if plan["log_source"] != "example" else "none"
+    view = w.HTML()
 
-    view = w.HTML(f"<b>आज जवाब, इस क्रम में / reply today, in this order</b><table style='font-size:90%'>{rows}"
-                  f"</table>{mine}")  # fmt: skip
-    panel("claim_plan", view, view=view, plan=plan)
+    def show(change=None) -> None:
+        shown_plan = plans[which.value]
+        note = ""
+        if which.value == "mine" and plan["log_source"] != "example":
+            note = ("<p><small>असाइनमेंट 10 का प्रश्न 8 उदाहरण लॉग पर है: उसके लिए 'उदाहरण लॉग' चुनें। / Question 8 of "
+                    "assignment 10 is about the example log: choose 'the example log' for it.</small></p>")  # fmt: skip
+        view.value = _log_line(shown_plan) + note + _claim_rows(shown_plan) + mine
+
+    which.observe(show, names="value")
+    show()
+    panel("claim_plan", which, view, which=which, view=view, plan=plan, plans=plans)
 
 
 # -- 5. the tour ---------------------------------------------------------------------------------------------------
@@ -565,16 +698,207 @@ def planned_tour() -> list[dict[str, Any]]:
     """The plan's tour: lesson 09's planner (`build_schedule`, `tour_days`) over the example's Vidisha places,
     from the tour's first day, one dict a day (date, place, meet_hi, travel_min, stay_hi). No photos are
     planned, and no public meeting."""
+    return build_tour()["days"]
+
+
+#: The key of the participant's own tour (its settings) in the answers file beside the notebook (`camp.answers`).
+TOUR_KEY = "my_tour"
+TOUR_DEFAULTS = {"meeting_minutes": 90, "public": False, "photos": False, "consent": False}
+
+
+def build_tour(
+    start: str | None = None,
+    days: int | None = None,
+    chosen: list[str] | None = None,
+    *,
+    meeting_minutes: int = 90,
+    public: bool = False,
+    photos: bool = False,
+    consent: bool = False,
+) -> dict[str, Any]:
+    """A tour of the chosen example places (default: all) built by lesson 09's planner from `start` for `days`
+    days: {"days": one dict a day (date, place, meet_hi, travel_min, stay_hi, public, photos, consent),
+    "not_visited": the chosen places that did not fit}.
+
+    Example:
+        >>> [d["date"] for d in build_tour("2027-03-05", 1, ["ग्यारसपुर"])["days"]]
+        ['2027-03-05']
+    """
     import pandas as pd
 
     from camp.lessons import lesson09
 
     places = pd.DataFrame(example()["tour_places"])
-    plan = lesson09.build_schedule(
-        places, days=example()["tour_days"], stays=places, office=example()["office"]
+    picked = places if chosen is None else places[places["place"].isin(list(chosen))]
+    if picked.empty:
+        return {"days": [], "not_visited": []}
+    plan = lesson09.build_schedule(picked, days=int(days or example()["tour_days"]),
+                                   meeting_minutes=int(meeting_minutes), stays=places,
+                                   office=example()["office"])  # fmt: skip
+    tour = lesson09.tour_days(plan, start or example()["tour_start"])
+    flags = {"public": bool(public), "photos": bool(photos), "consent": bool(consent)}
+    return {
+        "days": [{**day, **flags} for day in tour],
+        "not_visited": list(plan.attrs.get("not_visited", [])),
+    }
+
+
+def tour_settings(value: Any) -> dict[str, Any] | None:
+    """A saved tour's settings, checked (a start day in the fortnight, 1–4 days, known places, a meeting of
+    30–180 minutes), or None when there is none or it cannot be used.
+
+    Example:
+        >>> tour_settings({"start": "2027-03-02", "days": 2, "chosen": ["कुरवाई"]})["meeting_minutes"]
+        90
+    """
+    if not isinstance(value, dict):
+        return None
+    known = [p["place"] for p in example()["tour_places"]]
+    days_ok = {d.strftime("%Y-%m-%d") for d in fortnight()}
+    chosen = value.get("chosen")
+    try:
+        days, meeting = int(value.get("days")), int(value.get("meeting_minutes", 90))
+    except (TypeError, ValueError):
+        return None
+    if (value.get("start") not in days_ok or not 1 <= days <= 4 or not 30 <= meeting <= 180
+            or not isinstance(chosen, list) or not chosen or not set(chosen) <= set(known)):  # fmt: skip
+        return None
+    flags = {k: bool(value.get(k, False)) for k in ("public", "photos", "consent")}
+    return {"start": value["start"], "days": days, "chosen": [p for p in known if p in chosen],
+            "meeting_minutes": meeting, **flags}  # fmt: skip
+
+
+def my_tour(folder: str | Path | None = None) -> dict[str, Any] | None:
+    """The participant's own tour, kept with "keep this tour in my plan" in the answers file beside the notebook
+    (`folder`), rebuilt by the planner: {"settings": ..., "days": ..., "not_visited": ...}, or None."""
+    from camp import answers
+
+    try:
+        settings = tour_settings(answers.load(folder).get(TOUR_KEY))
+    except (answers.AnswersFileError, OSError):
+        return None
+    if settings is None:
+        return None
+    built = build_tour(settings["start"], settings["days"], settings["chosen"],
+                       **{k: settings[k] for k in TOUR_DEFAULTS})  # fmt: skip
+    return {"settings": settings, **built}
+
+
+def tour_text(days: list[dict[str, Any]]) -> str:
+    """The tour as plain lines, one a day (date, places, whom to meet, road minutes, the night), to copy into
+    assignment 10's question 13."""
+    lines = []
+    for d in days:
+        flags = []
+        if d.get("public"):
+            flags.append("जनसभा / public meeting")
+        if d.get("photos"):
+            flags.append(
+                "तस्वीरें: "
+                + ("सहमति से / photos: with consent" if d.get("consent") else "सहमति नहीं / photos: no consent")
+            )
+        lines.append(f"{day_label(d['date'])}: {d['place']} — मिलना / meet: {d['meet_hi'] or '—'} — सफ़र / road: "
+                     f"{d['travel_min']} मिनट / min — रात / night: {d['stay_hi'] or '—'}"
+                     + (f" — {'; '.join(flags)}" if flags else ""))  # fmt: skip
+    return "\n".join(lines)
+
+
+def _tour_rows(days: list[dict[str, Any]]) -> str:
+    rows = ""
+    for d in days:
+        problems = tour_problems(d)
+        why = "<br>".join(f"{hi} / <small>{en}</small>" for hi, en in problems) or "ठीक / fine"
+        rows += (f"<tr><td>{day_label(d['date'])}</td><td>{html.escape(d['place'])}</td><td>{html.escape(d['meet_hi'])}</td>"
+                 f"<td>{d['travel_min']}</td><td>{html.escape(d['stay_hi'])}</td><td>{_mark(not problems)} {why}</td></tr>")  # fmt: skip
+    head = ("<tr><th>दिन / day</th><th>जगह / places</th><th>किनसे मिलें / whom to meet</th><th>सफ़र (मिनट) / road (min)</th>"
+            "<th>रात / night</th><th>नियम / rules</th></tr>")  # fmt: skip
+    return f"<table style='font-size:90%'>{head}{rows}</table>"
+
+
+def tour_builder(folder: str | Path | None = None) -> None:
+    """Plan your own tour with lesson 09's planner: the first day, how many days, which places, how long a meeting,
+    and whether there is a public meeting or photos; each day is checked by the tour rules, and the schedule is
+    given as lines to copy into question 13. "Keep this tour in my plan" saves it in the answers file beside the
+    notebook, so the plan's chart and check use it."""
+    import ipywidgets as w
+
+    from camp import answers
+
+    saved = my_tour(folder)
+    start_from = saved["settings"] if saved else {"start": example()["tour_start"], "days": example()["tour_days"],
+                                                  "chosen": [p["place"] for p in example()["tour_places"]],
+                                                  **TOUR_DEFAULTS}  # fmt: skip
+    start = w.Dropdown(options=[(day_label(d), d.strftime("%Y-%m-%d")) for d in fortnight()],
+                       value=start_from["start"], description="पहला दिन / first day")  # fmt: skip
+    days = w.IntSlider(value=start_from["days"], min=1, max=4, description="दिन / days")
+    ticks = {p["place"]: w.Checkbox(value=p["place"] in start_from["chosen"], indent=False,
+                                    description=f"{p['place']} / {p['place_en']} (प्राथमिकता / priority {p['priority']}): "
+                                                f"{p['meet_hi']}")
+             for p in example()["tour_places"]}  # fmt: skip
+    meeting = w.IntSlider(value=start_from["meeting_minutes"], min=30, max=180, step=15,
+                          description="बैठक (मिनट) / meeting (min)")  # fmt: skip
+    public = w.Checkbox(value=start_from["public"], description="जनसभा भी / a public meeting too")
+    photos = w.Checkbox(value=start_from["photos"], description="लोगों की तस्वीरें लेंगे / we take photos of people")
+    consent = w.Checkbox(
+        value=start_from["consent"], description="तस्वीरों की सहमति ली / consent for the photos taken"
     )
-    days = lesson09.tour_days(plan, example()["tour_start"])
-    return [{**day, "public": False, "photos": False, "consent": False} for day in days]
+    keep = w.Button(description="✔ यह प्रवास मेरी योजना में रखें / keep this tour in my plan", button_style="info")
+    whose, view, note = w.HTML(), w.HTML(), w.HTML()
+    state: dict[str, Any] = {}
+
+    def settings() -> dict[str, Any]:
+        return {"start": start.value, "days": days.value, "chosen": [k for k, box in ticks.items() if box.value],
+                "meeting_minutes": meeting.value, "public": public.value, "photos": photos.value,
+                "consent": consent.value}  # fmt: skip
+
+    def update(change=None) -> None:
+        chosen = settings()
+        if not chosen["chosen"]:
+            state["tour"] = {"days": [], "not_visited": []}
+            view.value = f"<p style='color:{RED}'>कम से कम एक जगह चुनें / choose at least one place</p>"
+            return
+        state["tour"] = tour = build_tour(chosen["start"], chosen["days"], chosen["chosen"],
+                                          **{k: chosen[k] for k in TOUR_DEFAULTS})  # fmt: skip
+        bad = sum(bool(tour_problems(d)) for d in tour["days"])
+        left = (f"<p style='color:#b7791f'>⚠️ इस प्रवास में नहीं / not in this tour: {html.escape(', '.join(tour['not_visited']))}"
+                " — एक दिन और जोड़ें या बैठक छोटी करें / add a day or shorten the meetings</p>"
+                if tour["not_visited"] else "")  # fmt: skip
+        verdict = (f"<b style='color:{GREEN}'>✅ हर दिन नियमों के अनुसार / every day keeps the rules</b>" if not bad
+                   else f"<b style='color:{RED}'>❌ {bad} दिन में दिक़्क़त / problems on {bad} day(s)</b>")  # fmt: skip
+        view.value = (_tour_rows(tour["days"]) + left + verdict
+                      + "<p>प्रश्न 13 में कॉपी करें / copy into question 13:</p>"
+                      f"<pre style='white-space:pre-wrap'>{html.escape(tour_text(tour['days']))}</pre>")  # fmt: skip
+
+    def show_whose(kept: bool) -> None:
+        whose.value = ("<p>✍️ आपका प्रवास: योजना की जाँच और चार्ट इसी को लेते हैं / your tour: the plan's check and chart "
+                       "use it</p>" if kept else
+                       "<p>📄 उदाहरण: पाठ 09 के योजक का प्रवास (सब जगहें, 2 मार्च से 2 दिन) / the example: lesson 09's "
+                       "planner's tour (every place, 2 days from 2 March)</p>")  # fmt: skip
+
+    def on_keep(_=None) -> None:
+        chosen = settings()
+        if not chosen["chosen"]:
+            note.value = f"<span style='color:{RED}'>कम से कम एक जगह चुनें / choose at least one place</span>"
+            return
+        try:
+            answers.save(TOUR_KEY, chosen, folder)
+        except OSError:
+            note.value = (f"<span style='color:{RED}'>सहेजा नहीं जा सका: नोटबुक अपने फ़ोल्डर से खोलें / could not "
+                          "save: open the notebook from your own folder</span>")  # fmt: skip
+            return
+        note.value = (f"<span style='color:{GREEN}'>✅ सहेजा गया: योजना की जाँच फिर चलाएँ / saved: run the plan check "
+                      "again</span>")  # fmt: skip
+        show_whose(True)
+
+    for box in (start, days, meeting, public, photos, consent, *ticks.values()):
+        box.observe(update, names="value")
+    keep.on_click(on_keep)
+    update()
+    show_whose(saved is not None)
+    panel("tour_builder", whose, w.HBox([start, days]), w.VBox(list(ticks.values())), meeting,
+          w.HBox([public, photos, consent]), view, keep, note, start=start, days=days, ticks=ticks, meeting=meeting,
+          public=public, photos=photos, consent=consent, keep=keep, view=view, note=note, whose=whose,
+          state=state)  # fmt: skip
 
 
 def tour_checker() -> None:
@@ -713,17 +1037,40 @@ def plan_checks(
                           f"Post {post['id']}: {len(failed)} rules not met ({'; '.join(failed)})"))  # fmt: skip
         else:
             lines.append((True, f"पोस्ट {post['id']}: सब नियम पूरे", f"Post {post['id']}: all rules met"))
-    tour = planned_tour()
+    tour, whose = plan_tour()
     bad = [day_label(s["date"]).split(" / ")[1] for s in tour if tour_problems(s)]
-    lines.append((not bad, f"प्रवास ({len(tour)} दिन): " + ("नियमों के अनुसार" if not bad else f"{len(bad)} दिन में दिक़्क़त"),
-                  f"Tour ({len(tour)} days): " + ("keeps the rules" if not bad else f"problems on {', '.join(bad)}")))  # fmt: skip
+    name_hi, name_en = ("आपका प्रवास", "Your tour") if whose == "yours" else ("प्रवास", "Tour")
+    lines.append((bool(tour) and not bad, f"{name_hi} ({len(tour)} दिन): " + ("नियमों के अनुसार" if not bad else f"{len(bad)} दिन में दिक़्क़त"),
+                  f"{name_en} ({len(tour)} days): " + ("keeps the rules" if not bad else f"problems on {', '.join(bad)}")))  # fmt: skip
     return lines
 
 
+def plan_tour() -> tuple[list[dict[str, Any]], str]:
+    """The plan's tour and whose it is: the participant's own (`my_tour`, kept in the answers file beside this
+    notebook) as "yours", else lesson 09's planner's on the example as "example"."""
+    mine = my_tour()
+    return (mine["days"], "yours") if mine else (planned_tour(), "example")
+
+
 def plan_check() -> None:
-    """The whole plan in one list: ✅ or ❌ for each part (calendar from your answers or the example)."""
+    """The whole plan in one list: ✅ or ❌ for each part (calendar from your answers or the example; the claim log
+    and the tour yours where you saved them); "check again" after a change elsewhere."""
     import ipywidgets as w
 
-    settings = calendar_settings()
-    view = w.HTML(_source_line(settings) + f"<ul>{_rows(plan_checks(settings))}</ul>")
-    panel("plan_check", view, view=view)
+    view = w.HTML()
+    again = w.Button(description="↻ फिर जाँचें / check again")
+
+    def check(_=None) -> None:
+        settings = calendar_settings()
+        claims = response_plan()
+        _, whose = plan_tour()
+        parts = [_log_line(claims).replace("<p>", "<li>").replace("</p>", "</li>"),
+                 "<li>प्रवास / tour: " + ("✍️ आपका / yours" if whose == "yours" else
+                                          "📄 पाठ 09 के योजक का, उदाहरण पर / lesson 09's planner's, on the example") + "</li>"]  # fmt: skip
+        view.value = (
+            _source_line(settings) + f"<ul>{''.join(parts)}</ul><ul>{_rows(plan_checks(settings))}</ul>"
+        )
+
+    again.on_click(check)
+    check()
+    panel("plan_check", view, again, view=view, again=again)
