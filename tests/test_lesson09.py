@@ -167,6 +167,20 @@ def test_roster_includes_only_own_dated_consent_for_that_purpose():
     assert "<b>4 / 10</b>" in checker.view.value
 
 
+def test_roster_phone_numbers_are_masked_as_in_lesson_08():
+    """No whole phone number in the roster: each is masked the way lesson 08's register masks them (98xxxxxx01),
+    read as text, one a person; the roster checker still works on them (above)."""
+    import re
+
+    from camp.lessons import lesson08
+
+    phones = list(lesson09.roster()["phone"])
+    masked = re.compile(r"\d\dx{6}\d\d")
+    assert len(set(phones)) == len(phones) == 10
+    assert all(isinstance(p, str) and masked.fullmatch(p) for p in phones), phones
+    assert all(masked.fullmatch(str(r["phone"])) for r in lesson08.consent_register())
+
+
 def test_broadcast_check_fails_the_example_and_passes_a_fixed_plan():
     """Does the example plan break five rules, and a channel with opted-in people, 2 a week and an opt-out line
     pass; is bulk software refused whatever else is right?"""

@@ -843,8 +843,8 @@ def consent_problems(record: Mapping[str, str], use: str) -> list[tuple[str, str
     if use == "photo":
         photo = (record.get("photo") or "").strip()
         if child and photo != "guardian":
-            problems.append(("बच्चा (18 से कम): तस्वीर के लिए माता-पिता या अभिभावक की सहमति चाहिए",
-                             "A child (under 18): a parent's or guardian's consent is needed for the photo"))  # fmt: skip
+            problems.append(("बच्चा (18 से कम): तस्वीर के लिए माता-पिता या अभिभावक की सहमति चाहिए (मौजूदा नियम जाँचें)",
+                             "A child (under 18): a parent's or guardian's consent is needed for the photo (check the current rule)"))  # fmt: skip
         elif not child and photo != "yes":
             problems.append(("तस्वीर छापने की सहमति नहीं", "No consent to publish their photo"))
         return problems

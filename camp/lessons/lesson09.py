@@ -49,7 +49,8 @@ def record():
 
 
 def roster():
-    """The volunteer roster: role, age, how they joined, and what they agreed to (made-up people, fake numbers)."""
+    """The volunteer roster: role, age, how they joined, and what they agreed to (made-up people; phone numbers
+    masked, as in lesson 08's register)."""
     table = _load("09-volunteers").copy()
     table["consent_date"] = table["consent_date"].dt.strftime("%Y-%m-%d").fillna("")
     for column in ("wa_consent", "purpose", "photo_consent"):
@@ -553,8 +554,8 @@ def may_add(person, purpose: str = "updates") -> tuple[bool, str, str]:
         True
     """
     if int(person["age"]) < 18:
-        return (False, "18 साल से कम: बच्चे का डेटा — माता-पिता की सहमति के बिना नहीं",
-                "Under 18: a child's data — not without a parent's consent")  # fmt: skip
+        return (False, "18 साल से कम: बच्चे का डेटा — माता-पिता की सहमति के बिना नहीं (मौजूदा नियम जाँचें)",
+                "Under 18: a child's data — not without a parent's consent (check the current rule)")  # fmt: skip
     if purpose == "photo":
         if person["photo_consent"] == "yes":
             return True, "तस्वीर के लिए सहमति है", "agreed to photos"
