@@ -8,6 +8,7 @@ import re
 import nbformat
 import pytest
 from conftest import (
+    REPO,
     answer_fixture,
     answer_with_widgets,
     answers_file,
@@ -45,6 +46,20 @@ def test_shape_of_the_source(assignment, course_home):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             assert devanagari.search(cell.source) and re.search(r"[A-Za-z]{3}", cell.source), cell.source[:80]
+
+
+@pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if "06" <= a[:2] <= "10"])
+def test_assignments_06_to_10_have_8_to_10_autograded_items_and_rubric_tasks(assignment):
+    """Issues 14 and 16 ask modules 06–10 for 8–10 autograded items (each answerable by its widget) and one or more
+    rubric tasks: is that so in each source notebook, and does every item have its widget cell?"""
+    nb = nbformat.read(REPO / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
+    ids = [_meta(c).get("grade_id", "") for c in nb.cells]
+    tests = [i for c, i in zip(nb.cells, ids) if _meta(c).get("grade") and not _meta(c).get("solution")]
+    manual = [i for c, i in zip(nb.cells, ids) if _meta(c).get("grade") and _meta(c).get("solution")]
+    assert 8 <= len(tests) <= 10, (assignment, len(tests))
+    assert 1 <= len(manual) <= 3, (assignment, manual)
+    for test in tests:
+        assert test.removesuffix("_test") + "_widget" in ids, test
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

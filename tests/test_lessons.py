@@ -477,3 +477,65 @@ def test_a_lesson_is_opened_until_every_quiz_question_is_answered(fresh_home):
     assert state["status"] == "complete" and state["completed"]
     assert "| 00 | ✅ | 2 / 2 | ✅ |" in progress.report()
     assert progress.summary()["quiz"] == {"answered": 2, "correct": 1}
+
+
+#: Each chart of lessons 06–10, as the lesson draws it: (lesson module, function, keyword arguments).
+CHARTS_06_10 = [
+    ("lesson06", "claims_chart", {}),
+    ("lesson07", "token_chart", {}),
+    ("lesson08", "silence_chart", {}),
+    ("lesson09", "tour_map", {"show": False}),
+    ("lesson09", "issues_chart", {"show": False}),
+    ("lesson10", "plan_chart", {}),
+]
+
+
+@pytest.mark.parametrize(("module", "function", "kwargs"), CHARTS_06_10, ids=[c[1] for c in CHARTS_06_10])
+def test_charts_of_lessons_06_to_10_carry_hindi_labels_drawn_with_a_devanagari_font(
+    module, function, kwargs, fresh_home, monkeypatch
+):
+    """Is each chart's title in Hindi, is every axis label and legend entry it sets Hindi too (English may stand
+    beside it), and does drawing it miss no glyph (the Devanagari font is really used)?"""
+    import importlib
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.chdir(fresh_home)
+    plt.close("all")
+    getattr(importlib.import_module(f"camp.lessons.{module}"), function)(**kwargs)
+    figures = [plt.figure(n) for n in plt.get_fignums()]
+    assert len(figures) == 1
+    ax = figures[0].axes[0]
+    labels = [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+    legend = ax.get_legend()
+    labels += [t.get_text() for t in legend.get_texts()] if legend else []
+    assert DEVANAGARI.search(ax.get_title()), ax.get_title()
+    for label in [text for text in labels if re.search(r"[A-Za-z\u0900-\u097F]{3}", text)]:
+        assert DEVANAGARI.search(label), f"{function}: {label!r} has no Hindi"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figures[0].canvas.draw()
+    assert not [w for w in caught if "missing from font" in str(w.message)], [str(w.message) for w in caught]
+    plt.close("all")
+
+
+def test_readme_course_table_and_camp_progress_list_modules_00_to_10(fresh_home):
+    """Does the README's course table have one row per module 00–10, in order, matching the modules folder, and
+    does `camp progress` (a fresh participant) list every lesson 00–10 as not started?"""
+    from camp import progress
+
+    modules = [p.name[:2] for p in sorted((REPO / "modules").iterdir()) if p.is_dir()]
+    assert modules == [f"{n:02d}" for n in range(11)]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What is in the course", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (\d\d) ", section, flags=re.M)
+    assert rows == modules
+    lessons_listed = progress.summary()["lessons"]
+    assert list(lessons_listed) == modules
+    assert all(entry["status"] == "not_started" for entry in lessons_listed.values())
+    report = progress.report()
+    assert all(f"| {m} | — | 0 / " in report for m in modules)
