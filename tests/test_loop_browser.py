@@ -1,8 +1,10 @@
 """The participant's whole assignment loop in a real Chromium with no Devanagari system font, from the Hindi panel.
 
-Fetch, answer wrong then right through the widgets, validate (⏳ then ✔), submit; the trainer autogrades and
-returns feedback; she opens it from the panel. `make screenshots` runs this file with CAMP_SCREENSHOTS set and
-keeps one screenshot per step in docs/screenshots/ for the README's walk-through.
+JupyterLab runs in Hindi, as `camp lab` gives it to participants (the hi_IN language pack selected; she runs a
+notebook with चलाएँ → सभी सेल चलाएँ). Fetch, answer wrong then right through the widgets (their options measured:
+no radio option overlaps another, no tick-box label is cut, at a wide and a narrow window), validate (⏳ then ✔),
+submit; the trainer autogrades and returns feedback; she opens it from the panel. `make screenshots` runs this file
+with CAMP_SCREENSHOTS set and keeps one screenshot per step in docs/screenshots/ for the README's walk-through.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import re
 import subprocess
 import time
+import unicodedata
 import urllib.parse
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -20,10 +23,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, answer_fixture, camp_lab, http_get
-from test_browser import _idle, _menu
+from test_browser import _menu
+from test_widget_layout import OVERLAPS, TRUNCATED, _measure
 
 from camp import panel, paths
-from grader import course
+from grader import course, lab
 from grader.feedback import NOTEBOOK_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -40,6 +44,10 @@ SHOTS = os.environ.get("CAMP_SCREENSHOTS")
 FORBIDDEN = ("Traceback", "### BEGIN HIDDEN TESTS", "Trust HTML")
 CALL = re.compile(r"\bcheck\.\w+\(")
 DUE = (datetime.now(timezone.utc) + timedelta(days=7)).astimezone(panel.IST).replace(hour=18, minute=0)
+#: The Hindi Lab's words (packages/jupyterlab-language-pack-hi-IN): the menu bar, Run → Run All Cells, "Idle".
+MENU_BAR_START = ["फ़ाइल", "संपादन", "देखें", "चलाएँ", "कर्नेल"]
+RUN_ALL = ("चलाएँ", "सभी सेल चलाएँ")
+IDLE = re.compile(r"\| खाली$")
 
 
 def _fontconfig(folder: Path) -> dict[str, str]:
@@ -71,15 +79,15 @@ def _fontconfig(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """JupyterLab as `camp lab` starts it; assignments 00 and 05 released with a due date; nothing fetched."""
+    """JupyterLab as `camp lab` starts it, in Hindi as `camp lab` selects it; assignments 00 and 05 released with
+    a due date; nothing fetched."""
     due = DUE.strftime("%Y-%m-%d %H:%M")
-    with camp_lab(
-        tmp_path_factory,
-        "loop",
-        TOKEN,
-        ASSIGNMENTS,
-        prepare=lambda home: course.release(assignments=ASSIGNMENTS, due=due),
-    ) as (base, home, jupyter):
+
+    def prepare(home: Path) -> None:
+        course.release(assignments=ASSIGNMENTS, due=due)
+        assert lab.select_language() is not None, "the Hindi language pack is not installed (make setup)"
+
+    with camp_lab(tmp_path_factory, "loop", TOKEN, ASSIGNMENTS, prepare=prepare) as (base, home, jupyter):
         yield base, home, _fontconfig(jupyter / "fontconfig")
 
 
@@ -135,6 +143,11 @@ def _active(page):
     return page.locator("#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)")
 
 
+def _idle(page):
+    """The status bar's "Python 3 (ipykernel) | खाली" (Idle), shown once the kernel is connected."""
+    return page.locator("#jp-main-statusbar").get_by_text(IDLE)
+
+
 def _ready(page) -> None:
     """The active notebook's kernel is connected and idle (a kernel dialog, should one come, is accepted)."""
     dialog = page.locator(".jp-Dialog .jp-mod-accept")
@@ -145,9 +158,10 @@ def _ready(page) -> None:
 
 
 def _run_all(page) -> None:
-    """Run → Run All Cells on the active notebook; wait until every code cell has a fresh count."""
+    """चलाएँ → सभी सेल चलाएँ (Run → Run All Cells) on the active notebook; wait until every code cell has a fresh
+    count."""
     before = _active(page).locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
-    _menu(page, "Run", "Run All Cells")
+    _menu(page, *RUN_ALL)
     page.wait_for_function(
         """before => {
             const panel = document.querySelector('#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)');
@@ -198,6 +212,29 @@ def _answer(page, folder: Path, widgets: dict, qid: str, value) -> None:
     _wait_saved(folder, qid, value)
 
 
+def _layout_problems(page, widgets: dict) -> list[str]:
+    """Every radio option and tick box of the active notebook measured (test_widget_layout's bounding-box checks),
+    in this window and in a narrow one (a small laptop, where long options must wrap)."""
+    cells = _active(page).locator(".jp-Notebook .jp-Cell")
+    radios = {index: options for index, kind, options in widgets.values() if kind == "choice"}
+    ticks = {index: options for index, kind, options in widgets.values() if kind == "choices"}
+    assert radios, "no radio question to measure"
+    for index, options in {**radios, **ticks}.items():  # every option drawn, so none escapes the measuring
+        cells.nth(index).scroll_into_view_if_needed()
+        kind = "radio" if index in radios else "checkbox"
+        expect(cells.nth(index).locator(f"input[type={kind}]")).to_have_count(len(options))
+    problems = []
+    size = page.viewport_size
+    for width in (size["width"], 640):
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        page.wait_for_timeout(200)
+        found = _measure(page, OVERLAPS, [cells.nth(i) for i in radios])
+        found += _measure(page, TRUNCATED, [cells.nth(i) for i in ticks])
+        problems += [f"{width}px: {p}" for p in found]
+    page.set_viewport_size(size)
+    return problems
+
+
 def _row(page, assignment: str):
     return _active(page).locator(f".camp-assignment-{assignment}")
 
@@ -234,6 +271,10 @@ def test_the_whole_loop_from_the_hindi_panel(assignment, server, browser_page, t
         page.goto(f"{base}/lab/tree/{urllib.parse.quote(NOTEBOOK_NAME)}?token={TOKEN}")
         expect(_active(page)).to_have_count(1)
         _ready(page)
+        menu_bar = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+        assert [unicodedata.normalize("NFC", m) for m in menu_bar[: len(MENU_BAR_START)]] == [
+            unicodedata.normalize("NFC", m) for m in MENU_BAR_START
+        ], menu_bar
         _run_all(page)
         row = _row(page, assignment)
         expect(row).to_contain_text(f"अंतिम तिथि: {panel.when_hi(DUE)}")
@@ -253,6 +294,7 @@ def test_the_whole_loop_from_the_hindi_panel(assignment, server, browser_page, t
         _ready(page)
         _run_all(page)
         widgets = _widgets(folder / f"{assignment}.ipynb")
+        assert _layout_problems(page, widgets) == []
         _answer(page, folder, widgets, first, first_wrong)
         steps.shot("answered-wrong", _active(page).locator(".jp-Cell").nth(widgets[first][0]))
         for qid, value in final.items():

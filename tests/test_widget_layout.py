@@ -3,6 +3,9 @@
 Measured with bounding boxes: every radio option (button and text) stays out of the other options' boxes
 and its button sits beside its first line; no tick-box label is cut; a click shows the option's own words
 as the saved answer and turns the question's line from ⏳ to ✔; typed long text is saved without a button.
+Lesson 05's SIFT walk-through (its own radio buttons, one group per SIFT move) and every other option list of
+that lesson are measured the same way. (The loop test, tests/test_loop_browser.py, measures assignments 00 and 05
+with the same checks.)
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, camp_lab
 
-from camp import participant
+from camp import participant, verify
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 sync_api = pytest.importorskip(
@@ -26,6 +29,7 @@ expect = sync_api.expect
 TOKEN = "camp-layout-token"
 ASSIGNMENT = "00-start-here"
 NOTEBOOK = f"my-work/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+LESSON = "lessons/05-misinformation/05-misinformation.hi.ipynb"
 
 # Every radio option's box (its label, its text and its button together) against the other options' boxes,
 # and its button beside the text's first line. Returns the problems found, in words.
@@ -92,9 +96,9 @@ def _cell(page, code: str):
     return page.locator(".jp-NotebookPanel .jp-CodeCell").filter(has_text=code)
 
 
-def _run_all(page, base: str) -> None:
+def _run_all(page, base: str, notebook: str = NOTEBOOK) -> None:
     """Open the notebook, wait for its kernel, Run → Run All Cells, wait until every code cell has run."""
-    page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={TOKEN}")
+    page.goto(f"{base}/lab/tree/{notebook}?token={TOKEN}")
     idle = page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| Idle$"))
     dialog = page.locator(".jp-Dialog .jp-mod-accept")
     expect(idle.or_(dialog)).to_be_visible(timeout=60_000)
@@ -189,6 +193,39 @@ def test_options_wrap_answers_echo_and_status_lines_follow(server, page, tmp_pat
             time.sleep(0.25)
         assert _saved(work)["q7_welcome_post"]["value"] == text
         expect(q7.locator(".jp-OutputArea")).to_contain_text("नमस्ते साथी!")
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        raise
+
+
+def test_lesson_05s_sift_walkthrough_and_option_lists_wrap_without_overlapping(server, page, tmp_path):
+    """Lesson 05's SIFT widget (a RadioButtons group per move, beside its "check" button) and the lesson's other
+    radio and tick-box lists: no option overlaps another, no label is cut, in a wide and a narrow window."""
+    base, home = server
+    assert (home / LESSON).is_file()
+    sift = _cell(page, "lesson05.sift_walkthrough()")
+    widget_cells = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(
+        has=page.locator(".widget-radio-box, .widget-checkbox")
+    )
+    try:
+        _run_all(page, base, LESSON)
+        sift.scroll_into_view_if_needed()
+        expect(sift.locator(".widget-radio-box")).to_have_count(len(verify.MOVES))
+        expect(sift.locator(".widget-radio-box input[type=radio]")).to_have_count(
+            sum(len(move.options) for move in verify.MOVES)
+        )
+        cells = widget_cells.all()
+        assert len(cells) > 1, "the SIFT widget and at least one other option list"
+        for width in (1200, 640):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(200)
+            assert _measure(page, OVERLAPS, [sift]) == [], width
+            assert _measure(page, OVERLAPS, cells) + _measure(page, TRUNCATED, cells) == [], width
+        # The SIFT options overlap once this project's CSS is off (the check can fail on this widget).
+        page.evaluate(CSS_OFF, True)
+        page.wait_for_timeout(200)
+        assert any("overlaps" in p for p in _measure(page, OVERLAPS, [sift])), "the overlap check can fail"
+        page.evaluate(CSS_OFF, False)
     except Exception:
         page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
         raise
