@@ -464,7 +464,7 @@ class PracticeSource:
 
 PRACTICE_SOURCES: tuple[PracticeSource, ...] = (
     PracticeSource(
-        "samparksetu-news.in",
+        "samparksetu-news.example",
         "“सम्पर्क सेतु की आधिकारिक समाचार साइट। 10 साल से आपकी सेवा में।” (सुंदर लोगो, संगठन जैसे रंग)",
         "“Sampark Setu's official news site. Serving you for 10 years.” (a smart logo, the organisation's colours)",
         (
@@ -478,7 +478,7 @@ PRACTICE_SOURCES: tuple[PracticeSource, ...] = (
         ("looks_only", "self_only"),
     ),
     PracticeSource(
-        "सीहोर दर्पण (स्थानीय ब्लॉग) / Sehore Darpan (local blog)",
+        "सीहोर दर्पण (काल्पनिक स्थानीय ब्लॉग) / Sehore Darpan (fictional local blog)",
         "“सीहोर की हर ख़बर सबसे पहले।”",
         "“Every Sehore story, first.”",
         (
