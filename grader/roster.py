@@ -43,10 +43,15 @@ def load() -> dict[str, dict[str, str]]:
 def split_name(name: str) -> tuple[str, str]:
     """(first, last) for nbgrader, whose Formgrader shows "last, first": the last word is the last name.
 
+    A one-word name is both: every Formgrader list joins the two as "last, first" (an empty part gave
+    "Asha, "; left unset, "Asha, None"), and its grading page shows the id instead of a name with a part missing.
+
     >>> split_name("रेखा देवी शर्मा"), split_name("Asha")
-    (('रेखा देवी', 'शर्मा'), ('', 'Asha'))
+    (('रेखा देवी', 'शर्मा'), ('Asha', 'Asha'))
     """
     words = name.split()
+    if len(words) == 1:
+        return words[0], words[0]
     return (" ".join(words[:-1]), words[-1]) if words else ("", "")
 
 
