@@ -64,8 +64,13 @@ lint: $(STAMP)
 lang-coverage: $(STAMP)
 	$(BIN)/python -m jupyterlab_language_pack_hi_IN.coverage
 
+# Two steps: the engine against nbgrader (BENCH_ARGS), then the trainer's gradebook at scale: 500 participants x 11
+# assignments, report, exports, dashboard, certificates and `nbgrader export`, each cold and best of 3
+# (SCALE_ARGS, e.g. "--participants 200 --repeat 1"; SCALE_ARGS=skip leaves it out).
+SCALE_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m grader.bench $(BENCH_ARGS)
+	@if [ "$(SCALE_ARGS)" != skip ]; then $(BIN)/python -m grader.report --bench $(SCALE_ARGS); fi
 
 # Each lesson's offline run against its 60-second goal (a figure, not a test).
 bench-lessons: $(STAMP)

@@ -1,7 +1,8 @@
 """Certificates: one bilingual PDF per qualifying participant, a short code that `camp verify` checks offline.
 
-The PDF is made with fpdf2 and its HarfBuzz text shaping (uharfbuzz), in Noto Sans Devanagari with DejaVu
-Sans as the Latin fallback, so conjuncts (क्ष, त्र, ज्ञ, श्र) and matras are shaped. The verification code is a
+The PDF is made with fpdf2 and its HarfBuzz text shaping (uharfbuzz), in Noto Sans Devanagari (a static
+instance made once, see `deva_font`; it has the Latin letters too) with DejaVu Sans as the fallback for a
+character it lacks, so conjuncts (क्ष, त्र, ज्ञ, श्र) and matras are shaped. The verification code is a
 keyed hash (HMAC-SHA256) of the certificate's contents under the camp's own secret, `<camp>/secret/
 certificate.key` (owner-only, created on first use, never printed or logged; `.camp/` is not in git). The
 contents are kept in `<camp>/certificates.json`, so `camp verify CODE` recomputes the code: a code not issued,
@@ -76,28 +77,69 @@ class Outcome:
         return "\n".join(lines)
 
 
-def _pdf():
-    """An fpdf2 document with Noto Sans Devanagari (shaped by HarfBuzz) and DejaVu Sans for Latin letters."""
-    import matplotlib
-    from fpdf import FPDF
+_FONTS: dict[str, object] = {}  # per process: the static font's path and its characters (inherited by forks)
+
+
+def deva_font() -> Path:
+    """The Devanagari font the certificates embed: a static Regular instance of Noto Sans Devanagari.
+
+    The packaged font is variable (weight, width). fpdf2 parses and subsets the embedded fonts for every PDF it
+    writes, and the variation tables made that most of a certificate's time; the static instance (the
+    default axes, so the same outlines and the same GSUB/GPOS for HarfBuzz) is made once, in a second or
+    three, and kept in `<camp>/cache/` under a name that changes with the font package and fontTools.
+    """
+    import fontTools
 
     from camp.charts import font_file
 
+    src = font_file()
+    st = src.stat()
+    key = hashlib.sha256(f"{src}|{st.st_size}|{st.st_mtime_ns}|{fontTools.version}".encode()).hexdigest()[:12]
+    target = paths.home() / "cache" / f"NotoSansDevanagari-Regular-{key}.ttf"
+    if _FONTS.get("path") == target and target.exists():
+        return target
+    if not target.exists():
+        from fontTools.ttLib import TTFont
+        from fontTools.varLib import instancer
+
+        font = TTFont(str(src))
+        if "fvar" in font:
+            axes = {axis.axisTag: axis.defaultValue for axis in font["fvar"].axes}
+            font = instancer.instantiateVariableFont(font, axes, static=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        font.save(str(tmp))
+        os.replace(tmp, target)  # another process making it at the same time writes the same bytes
+    from fontTools.ttLib import TTFont
+
+    _FONTS["path"] = target
+    _FONTS["chars"] = {chr(c) for c in TTFont(str(target), lazy=True).getBestCmap()}
+    return target
+
+
+def _pdf(text: str = ""):
+    """An fpdf2 document with Noto Sans Devanagari, shaped by HarfBuzz. DejaVu Sans is added as the fallback
+    only when `text` (the page's text) holds a character the Noto font lacks (e.g. é in a name): parsing and
+    subsetting a font nobody uses cost as much as the rest of the certificate."""
+    from fpdf import FPDF
+
+    font = deva_font()
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(False)
-    pdf.add_font("deva", fname=str(font_file()))
-    pdf.add_font("latin", fname=str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"))
-    pdf.set_fallback_fonts(["latin"])
+    pdf.add_font("deva", fname=str(font))
+    if set(text) - _FONTS["chars"] - {"\n"}:
+        import matplotlib
+
+        latin = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+        pdf.add_font("latin", fname=str(latin))
+        pdf.set_fallback_fonts(["latin"])
     pdf.set_text_shaping(True)
     return pdf
 
 
-def _page(pdf, person: dict, record: dict, code: str) -> None:
-    pdf.add_page()
-    pdf.set_draw_color(30, 90, 150)
-    pdf.set_line_width(1.2)
-    pdf.rect(10, 10, 277, 190)
-    lines = [
+def _lines(person: dict, record: dict, code: str) -> list[tuple[int, str, int]]:
+    """The certificate's lines: (space below, text, font size)."""
+    return [
         (26, "प्रमाण पत्र", 22),
         (15, "Certificate of completion", 12),
         (14, "सोशल मीडिया और AI कैंप · Social Media & AI Camp", 12),
@@ -110,6 +152,13 @@ def _page(pdf, person: dict, record: dict, code: str) -> None:
         (16, f"सत्यापन कोड / verification code: {code}", 11),
         (8, "जाँचें / check: camp verify " + code, 9),
     ]
+
+
+def _page(pdf, lines: list[tuple[int, str, int]]) -> None:
+    pdf.add_page()
+    pdf.set_draw_color(30, 90, 150)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, 277, 190)
     y = 22
     for step, text, size in lines:
         pdf.set_font("deva", size=size)
@@ -120,14 +169,17 @@ def _page(pdf, person: dict, record: dict, code: str) -> None:
 
 def _render(jobs: list[tuple[dict, dict, str, str]]) -> None:
     for person, record, code, target in jobs:
-        pdf = _pdf()
-        _page(pdf, person, record, code)
+        lines = _lines(person, record, code)
+        pdf = _pdf("".join(text for _, text, _ in lines))
+        _page(pdf, lines)
         pdf.output(target)
 
 
 def render_all(jobs: list[tuple[dict, dict, str, str]], *, workers: int | None = None) -> None:
     """Write each (person, record, code, path) as a PDF; many at once are split over the CPU cores
-    (font subsetting takes ~0.1 s a PDF)."""
+    (fpdf2 parses and subsets the font for every PDF: most of a certificate's time)."""
+    if jobs:
+        deva_font()  # made (or found) once, before the workers fork
     workers = min(workers or os.cpu_count() or 1, max(1, len(jobs) // 10))
     if workers <= 1:
         _render(jobs)

@@ -80,6 +80,7 @@ def test_pdf_text_reads_back_in_both_languages(issued):
         assert devanagari(person["name"]) in devanagari(text) or person["name"] in text
         assert devanagari(person["district"]) in devanagari(text)
         assert "प्रमाण पत्र" in text
+        assert "पूरे किए" in devanagari(text)  # ि drawn first, read back after its consonant
         code = re.search(r"CAMP-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}", text).group(0)
         from grader.certificates import verify
 
@@ -115,6 +116,37 @@ def test_conjuncts_are_shaped_when_rendered(conjunct):
         _ink_width(_one_word(conjunct, shaped=False)),
     )
     assert shaped < 0.8 * unshaped, (conjunct, shaped, unshaped)
+
+
+def _ink(pdf_bytes: bytes):
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    page = pdfium.PdfDocument(pdf_bytes)[0]
+    return np.asarray(page.render(scale=3).to_pil().convert("L")) < 128
+
+
+@pytest.mark.parametrize("syllable", ["कि", "शि", "टि", "फ़ि"])
+def test_the_i_matra_is_drawn_before_its_consonant(syllable):
+    """ि is typed after its consonant but drawn before it. Shaped, "कि" must look like its glyphs drawn in
+    visual order (ि then क, unshaped) and unlike them in typed order (क then ि, what no reordering gives)."""
+    consonant, matra = syllable[:-1], syllable[-1]
+    shaped = _ink(_one_word(syllable, shaped=True))
+    visual = _ink(_one_word(matra + consonant, shaped=False))
+    typed = _ink(_one_word(syllable, shaped=False))
+    to_visual, to_typed = int((shaped ^ visual).sum()), int((shaped ^ typed).sum())
+    assert to_typed > 1000 and to_visual < 0.5 * to_typed, (syllable, to_visual, to_typed)
+
+
+@pytest.mark.parametrize("word", ["प्रशिक्षण", "सर्टिफ़िकेट", "त्रिलोक", "किए"])
+def test_words_with_the_i_matra_read_back_in_typed_order(word):
+    """Text taken back out of the shaped PDF keeps ि after its consonant (a copy-paste or a search finds
+    the word), though the glyph is drawn first. Only the letters are compared: fpdf2 puts stray control
+    characters and pypdf a space between some shaped glyphs."""
+    import pypdf
+
+    text = pypdf.PdfReader(io.BytesIO(_one_word(word, shaped=True))).pages[0].extract_text()
+    assert devanagari(text).replace(" ", "") == word, (word, text)
 
 
 def test_the_certificate_page_renders_the_conjunct_name(issued):
