@@ -116,6 +116,7 @@ def test_smart_checker_marks_each_letter_as_you_type_and_tick():
 def test_pillar_sliders_set_the_balance_the_calendar_builder_uses(monkeypatch, capsys):
     """Do the sliders change `lesson02.balance`, and does the builder plan with it and the chosen platforms?"""
     monkeypatch.setattr(lesson02, "balance", dict(lesson02.balance))
+    monkeypatch.setattr(lesson02, "my_events", [])  # no event of the participant's moves a post
     lesson02.pillar_balance()
     sliders = shown["pillar_balance"]
     for key in ("seva", "jankari", "awaaz"):
@@ -130,6 +131,33 @@ def test_pillar_sliders_set_the_balance_the_calendar_builder_uses(monkeypatch, c
     assert len(rows) == 28 and all("सच की जाँच" in r and r.split()[-1] == "X" for r in rows), plan
     sliders.sach.value = 0
     assert "कम से कम एक स्तंभ" in capsys.readouterr().out, "no pillar share: a bilingual hint, not a traceback"
+
+
+def test_event_adder_adds_an_event_the_builder_plans_around_without_code(monkeypatch, capsys):
+    """Does typing a name, picking a date and a pillar and pressing Add put the event in the table and in the
+    calendar builder's plan (redrawn at once), say in both languages what is missing, and undo the last one?"""
+    import datetime
+
+    monkeypatch.setattr(lesson02, "my_events", [])
+    monkeypatch.setattr(lesson02, "balance", {"सेवा": 50, "जानकारी": 50, "आवाज़": 0, "सच की जाँच": 0})
+    lesson02.calendar_builder()
+    lesson02.event_adder()
+    adder = shown["event_adder"]
+    capsys.readouterr()
+    adder.add.click()
+    assert "नाम लिखें" in adder.note.value and "Write the event's name" in adder.note.value
+    assert lesson02.my_events == []
+    adder.date.value = datetime.date(2027, 2, 9)
+    adder.event_name.value = "गाँव में स्वास्थ्य शिविर"
+    adder.pillar.value = "सेवा"
+    adder.add.click()
+    assert lesson02.my_events == [{"date": "2027-02-09", "event_hi": "गाँव में स्वास्थ्य शिविर", "pillar": "सेवा"}]
+    assert "गाँव में स्वास्थ्य शिविर" in adder.table.value and adder.event_name.value == ""
+    plan = capsys.readouterr().out
+    day = [line for line in plan.splitlines() if "2027-02-09" in line and "गाँव में स्वास्थ्य शिविर" in line]
+    assert any("सेवा" in line for line in day), "the builder redrew with the event, a post in its pillar"
+    adder.undo.click()
+    assert lesson02.my_events == [] and "हटाया गया" in adder.note.value
 
 
 def test_hashtag_checker_counts_tags_and_flags_the_broken_ones():
@@ -291,3 +319,23 @@ def test_no_label_is_cut_short():
     assert all(
         part.style.description_width in ("initial", lesson03.FORM["description_width"]) for part in labelled
     )
+
+
+def test_breakdown_compares_what_did_well_on_one_platform_without_code():
+    """Do the two drop-downs (what to compare, which platform) redraw the chart with that platform's medians, one
+    bar per format, pillar or district, lowest first?"""
+    from camp import data, metrics
+
+    posts = metrics.add_rates(data.load("posts"))
+    lesson04.breakdown(posts)
+    view = shown["breakdown"]
+    assert dict(view.view.kwargs) == {"column": "format", "platform": "Facebook"}
+    view.column.value = "district"
+    view.platform.value = "Instagram"
+    assert dict(view.view.kwargs) == {"column": "district", "platform": "Instagram"}
+    table = lesson04.breakdown_table(posts, "district", "Instagram")
+    instagram = posts[posts["platform"] == "Instagram"]
+    assert set(table.index) == set(instagram["district"])
+    assert list(table.values) == sorted(table.values)
+    bhopal = round(float(instagram[instagram["district"] == "भोपाल"]["er_reach"].median()), 2)
+    assert table["भोपाल"] == bhopal

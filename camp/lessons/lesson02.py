@@ -1,4 +1,4 @@
-"""Lesson 02's widgets: SMART goal checker, pillar balance sliders, calendar builder."""
+"""Lesson 02's widgets: SMART goal checker, pillar balance sliders, your own events, calendar builder."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ TIPS = {
     "T": "समय-सीमा जोड़ें, जैसे '2 हफ़्ते में' / add a time frame, e.g. 'in 2 weeks'",
 }
 PLATFORMS = ["WhatsApp", "Facebook", "Instagram", "YouTube", "X"]
+#: The participant's own events, added with `event_adder()` (no code to edit); the builder and the plan use them.
+#: It starts with one example, so a lesson run top to bottom shows how an added event looks.
+EXAMPLE_EVENT = {"date": "2027-02-05", "event_hi": "मेरे ब्लॉक की बैठक (उदाहरण)", "pillar": "जानकारी"}
+my_events: list[dict[str, str]] = [dict(EXAMPLE_EVENT)]
+#: The calendar builders shown in this kernel, redrawn when an event is added.
+_builders: list[Any] = []
 
 
 def smart_lines(goal: str, achievable: bool, relevant: bool) -> str:
@@ -109,9 +115,104 @@ def day_pillar_chart(plan: Any, per_day: int) -> None:
     plt.show()
 
 
+def all_events(events: Any = None) -> Any:
+    """The organisation's `events` (a table with date, event_hi, pillar …) and the participant's own
+    (`my_events`), in one table.
+
+    Example:
+        >>> table = all_events()
+        >>> table[["event_hi", "pillar"]].values.tolist()
+        [['मेरे ब्लॉक की बैठक (उदाहरण)', 'जानकारी']]
+    """
+    import pandas as pd
+
+    mine = pd.DataFrame(my_events, columns=["date", "event_hi", "pillar"])
+    mine["date"] = pd.to_datetime(mine["date"])
+    if events is None or len(events) == 0:
+        return mine.reset_index(drop=True)
+    return pd.concat([events, mine], ignore_index=True)
+
+
+def add_event(date: Any, name: str, pillar: str) -> str:
+    """Add one event of the participant's to `my_events`; the bilingual line to show (what was added, or what
+    to fix).
+
+    Example:
+        >>> add_event(None, "बैठक", "सेवा").startswith("⚠️")
+        True
+    """
+    import pandas as pd
+
+    name = " ".join(str(name or "").split())
+    if date is None:
+        return "⚠️ तारीख़ चुनें। / Choose a date."
+    if not name:
+        return "⚠️ कार्यक्रम का नाम लिखें। / Write the event's name."
+    if pillar not in PILLARS:
+        return "⚠️ एक स्तंभ चुनें। / Choose a pillar."
+    day = pd.Timestamp(date).strftime("%Y-%m-%d")
+    my_events.append({"date": day, "event_hi": name, "pillar": pillar})
+    return f"✅ जोड़ा गया / added: {day} · {name} · {pillar}"
+
+
+def events_table() -> str:
+    """The participant's own events as a small HTML table (date, name, pillar)."""
+    from html import escape
+
+    if not my_events:
+        return "<i>अभी आपका कोई कार्यक्रम नहीं / no event of yours yet</i>"
+    rows = "".join(
+        f"<tr><td>{escape(e['date'])}</td><td>{escape(e['event_hi'])}</td><td>{escape(e['pillar'])}</td></tr>"
+        for e in my_events
+    )
+    head = "<tr><th>तारीख़ / date</th><th>कार्यक्रम / event</th><th>स्तंभ / pillar</th></tr>"
+    return f"<table>{head}{rows}</table>"
+
+
+def event_adder() -> None:
+    """Boxes for a date, an event's name and its pillar, and a button: the event joins `my_events`, which the
+    calendar builder (redrawn at once) and the lesson's plan use. No code to edit."""
+    import ipywidgets as w
+    import pandas as pd
+
+    date = w.DatePicker(value=pd.Timestamp("2027-02-07").date(), description="तारीख़ / date")
+    name = w.Text(
+        value="", placeholder="जैसे: गाँव में स्वास्थ्य शिविर", description="कार्यक्रम / event", layout=wide("70%")
+    )
+    pillar = w.Dropdown(options=PILLARS, value="सेवा", description="स्तंभ / pillar")
+    add = w.Button(description="➕ जोड़ें / Add", button_style="primary")
+    undo = w.Button(description="↩ आख़िरी हटाएँ / Remove the last")
+    note = w.HTML()
+    table = w.HTML(events_table())
+
+    def redraw() -> None:
+        table.value = events_table()
+        for view in _builders:
+            view.update()
+
+    def on_add(_button=None) -> None:
+        note.value = add_event(date.value, name.value, pillar.value)
+        if note.value.startswith("✅"):
+            name.value = ""
+        redraw()
+
+    def on_undo(_button=None) -> None:
+        note.value = (
+            f"↩ हटाया गया / removed: {my_events.pop()['event_hi']}"
+            if my_events
+            else "कुछ नहीं बचा / nothing left"
+        )
+        redraw()
+
+    add.on_click(on_add)
+    undo.on_click(on_undo)
+    panel("event_adder", date, name, pillar, w.HBox([add, undo]), note, table, date=date, event_name=name,
+          pillar=pillar, add=add, undo=undo, note=note, table=table)  # fmt: skip
+
+
 def calendar_builder(events: Any = None) -> None:
     """Choose a start date, posts a day, platforms and a rest day: a two-week plan (pillar shares from
-    `balance`, the day's event from `events`), as a chart and a table."""
+    `balance`, the day's event from `events` and the participant's own `my_events`), as a chart and a table."""
     import ipywidgets as w
     import pandas as pd
     from IPython.display import display
@@ -123,7 +224,7 @@ def calendar_builder(events: Any = None) -> None:
             )
             return
         plan = calendar.build(
-            start, shares=balance, platforms=list(chosen), posts_per_day=per_day, events=events,
+            start, shares=balance, platforms=list(chosen), posts_per_day=per_day, events=all_events(events),
             rest_days=["रवि"] if rest.startswith("रवि") else [],
         )  # fmt: skip
         day_pillar_chart(plan, per_day)
@@ -136,4 +237,5 @@ def calendar_builder(events: Any = None) -> None:
         "rest": w.Dropdown(options=["कोई नहीं / none", "रवि / Sun"], description="छुट्टी"),
     }
     view = w.interactive(build, **controls)
+    _builders[:] = [view]  # the latest one: an added event redraws it
     panel("calendar_builder", view, view=view, **controls)

@@ -1,4 +1,4 @@
-"""Lesson 04's widgets: engagement calculator, best-time explorer, A/B test reader."""
+"""Lesson 04's widgets: engagement calculator, what did well (breakdown), best-time explorer, A/B test reader."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ METRICS = [
     ("ER पहुँच पर % / ER by reach %", "er_reach"),
     ("CTR % (लिंक वाली पोस्ट) / CTR % (link posts)", "ctr"),
 ]
+#: The ways to split one platform's posts, for `breakdown()`: (label, column of the posts table).
+BREAKDOWNS = [
+    ("फ़ॉर्मैट (फ़ोटो, रील …) / format (photo, reel …)", "format"),
+    ("स्तंभ (विषय) / pillar (topic)", "pillar"),
+    ("ज़िला / district", "district"),
+]
+BREAKDOWN_PLATFORMS = ["Facebook", "Instagram", "X", "YouTube"]
 AB_FIELDS = [
     ("reach_a", "A: पहुँच / reach"),
     ("eng_a", "A: एंगेजमेंट / engagements"),
@@ -78,6 +85,41 @@ def engagement_calculator() -> None:
     out = w.interactive_output(show, boxes)
     parts = list(boxes.values())
     panel("engagement_calculator", w.HBox([w.VBox(parts[:4]), w.VBox(parts[4:])]), out, out=out, **boxes)
+
+
+def breakdown_table(posts: Any, column: str, platform: str) -> Any:
+    """The median engagement rate by reach (%) of one platform's posts, for each value of `column`, lowest first.
+
+    Example:
+        >>> from camp import data
+        >>> table = breakdown_table(metrics.add_rates(data.load("posts")), "format", "Facebook")
+        >>> list(table.values) == sorted(table.values)
+        True
+    """
+    rows = posts[posts["platform"] == platform]
+    return rows.groupby(column)["er_reach"].median().sort_values().round(2)
+
+
+def breakdown(posts: Any) -> None:
+    """Two drop-downs, what to compare (format, pillar or district) and on which platform: a chart of the median
+    engagement rate by reach for each, redrawn at once. One platform at a time, so the comparison is fair."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    def show(column: str, platform: str) -> None:
+        table = breakdown_table(posts, column, platform)
+        charts.bar(table.index, table.values, horizontal=True, xlabel="%",
+                   title=f"{platform}: ER पहुँच पर (माध्यिका) / median ER by reach")  # fmt: skip
+        plt.show()
+
+    controls = {
+        "column": w.Dropdown(options=BREAKDOWNS, value="format", description="किसकी तुलना / compare"),
+        "platform": w.Dropdown(
+            options=BREAKDOWN_PLATFORMS, value="Facebook", description="प्लैटफ़ॉर्म / platform"
+        ),
+    }
+    view = w.interactive(show, **controls)
+    panel("breakdown", view, view=view, **controls)
 
 
 def best_time_explorer(posts: Any) -> None:
