@@ -44,10 +44,22 @@ SHOTS = os.environ.get("CAMP_SCREENSHOTS")
 FORBIDDEN = ("Traceback", "### BEGIN HIDDEN TESTS", "Trust HTML")
 CALL = re.compile(r"\bcheck\.\w+\(")
 DUE = (datetime.now(timezone.utc) + timedelta(days=7)).astimezone(panel.IST).replace(hour=18, minute=0)
-#: The Hindi Lab's words (packages/jupyterlab-language-pack-hi-IN): the menu bar, Run → Run All Cells, "Idle".
-MENU_BAR_START = ["फ़ाइल", "संपादन", "देखें", "चलाएँ", "कर्नेल"]
-RUN_ALL = ("चलाएँ", "सभी सेल चलाएँ")
-IDLE = re.compile(r"\| खाली$")
+
+
+def _hindi(message: str) -> str:
+    """A JupyterLab message as the camp's Hindi language pack (packages/jupyterlab-language-pack-hi-IN) says it."""
+    from jupyterlab_language_pack_hi_IN import catalog
+
+    words = json.loads((catalog.MESSAGES / "jupyterlab.json").read_text(encoding="utf-8"))
+    [hindi] = words[message]
+    assert re.search(r"[\u0900-\u097F]", hindi), (message, hindi)
+    return hindi
+
+
+#: The Hindi Lab's words: the menu bar (फ़ाइल, संपादन …), Run → Run All Cells (चलाएँ → सभी सेल चलाएँ), "Idle".
+MENU_BAR_START = [_hindi(f"menu\x04{title}") for title in ("File", "Edit", "View", "Run", "Kernel")]
+RUN_ALL = (_hindi("menu\x04Run"), _hindi("Run All Cells"))
+IDLE = re.compile(rf"\| {re.escape(_hindi('Idle'))}$")
 
 
 def _fontconfig(folder: Path) -> dict[str, str]:
@@ -272,9 +284,8 @@ def test_the_whole_loop_from_the_hindi_panel(assignment, server, browser_page, t
         expect(_active(page)).to_have_count(1)
         _ready(page)
         menu_bar = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
-        assert [unicodedata.normalize("NFC", m) for m in menu_bar[: len(MENU_BAR_START)]] == [
-            unicodedata.normalize("NFC", m) for m in MENU_BAR_START
-        ], menu_bar
+        nfc = [unicodedata.normalize("NFC", m) for m in menu_bar[: len(MENU_BAR_START)]]
+        assert nfc == [unicodedata.normalize("NFC", m) for m in MENU_BAR_START], menu_bar
         _run_all(page)
         row = _row(page, assignment)
         expect(row).to_contain_text(f"अंतिम तिथि: {panel.when_hi(DUE)}")
