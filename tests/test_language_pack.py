@@ -531,7 +531,7 @@ def test_menu_bar_menus_toolbar_and_status_bar_read_hindi_and_english_is_one_cli
     )
     bar = _menu_bar(page)
     assert bar[:8] == [nfc(x) for x in MENU_BAR], bar
-    # The notebook is open with its kernel: the status bar says "… | खाली" (Idle) in the pack's Hindi.
+    # The notebook is open with its kernel: the status bar says "… | ख़ाली" (Idle) in the pack's Hindi.
     [idle] = [e.strings[0] for e in _entries() if e.msgid == "Idle" and not e.context]
     assert re.fullmatch(r"[\u0900-\u097F]+", idle), idle
     status = page.locator("#jp-main-statusbar").get_by_text(re.compile(rf"\| {re.escape(idle)}$"))

@@ -156,7 +156,7 @@ def _active(page):
 
 
 def _idle(page):
-    """The status bar's "Python 3 (ipykernel) | खाली" (Idle), shown once the kernel is connected."""
+    """The status bar's "Python 3 (ipykernel) | ख़ाली" (Idle), shown once the kernel is connected."""
     return page.locator("#jp-main-statusbar").get_by_text(IDLE)
 
 
