@@ -439,32 +439,21 @@ def _worker(
 
 
 # -- progress --------------------------------------------------------------------------------------------------
-class Progress:
-    """A progress bar with count and time left (a plain line every few seconds when not on a terminal)."""
+def progress_bar(total: int, stream=sys.stderr):
+    """tqdm's bar: count, rate and time left, the submission just graded beside it (on a terminal redrawn in
+    place; in a log, a line at most every 5 s and the last one)."""
+    from tqdm import tqdm
 
-    def __init__(self, total: int, stream=sys.stderr):
-        self.total, self.done, self.stream = total, 0, stream
-        self.start = time.monotonic()
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self._last = 0.0
-
-    def step(self, label: str = "") -> None:
-        self.done += 1
-        now = time.monotonic()
-        if not self.tty and now - self._last < 5 and self.done != self.total:
-            return
-        self._last = now
-        elapsed = now - self.start
-        rate = self.done / elapsed if elapsed else 0
-        left = (self.total - self.done) / rate if rate else 0
-        width = 24
-        filled = int(width * self.done / max(self.total, 1))
-        bar = "█" * filled + "░" * (width - filled)
-        line = f"{self.done:>4}/{self.total} {bar} {rate:4.1f}/s · ~{left:4.0f} s left {label[:30]:<30}"
-        self.stream.write(("\r" + line) if self.tty else line + "\n")
-        if self.tty and self.done == self.total:
-            self.stream.write("\n")
-        self.stream.flush()
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    return tqdm(
+        total=total,
+        file=stream,
+        unit=" notebooks",
+        mininterval=0.2 if tty else 5.0,
+        bar_format="{n_fmt:>4}/{total_fmt} {bar:24} {rate_fmt} · ~{remaining} left{postfix}",
+        ascii=not tty or None,  # plain characters in a log file
+        dynamic_ncols=tty,
+    )
 
 
 # -- the batch -------------------------------------------------------------------------------------------------
@@ -565,7 +554,7 @@ def autograde_batch(
         for _ in procs:
             jobs.put(None)
         result.workers = len(procs)
-        progress = Progress(len(pending)) if show_progress and pending else None
+        progress = progress_bar(len(pending)) if show_progress and pending else None
         while pending:
             try:
                 name, student, status, review, unset = results.get(timeout=1)
@@ -581,11 +570,14 @@ def autograde_batch(
             if review:
                 result.review[key(name, student)] = review
             if progress:
-                progress.step(key(name, student))
+                progress.set_postfix_str(key(name, student)[:30], refresh=False)
+                progress.update()
     except KeyboardInterrupt:
         result.interrupted = True
         result.left = len(pending)
     finally:
+        if progress:
+            progress.close()
         for proc in procs:
             if result.interrupted:
                 proc.terminate()
