@@ -13,6 +13,10 @@ too, and limits that count per user hold. Since that user may not be able to rea
 (e.g. under /root), a tiny launcher first makes a private mount namespace as root, bind-mounts exactly the
 folders the sandbox needs onto a staging folder it can reach, drops to the user, then starts bwrap.
 
+Limits per participant (grader/limits.py): the trusted worker makes each kernel's cgroup and writes its limits
+before the kernel exists; the zygote only moves the kernel in. The sandbox shares the worker's cgroup namespace
+(so the zygote can move a kernel between two cgroups it sees), and each kernel gets one of its own.
+
 Weak mode (no bubblewrap, not Linux): the same limits and minimal environment, but files and network are not
 hidden. The engine says so loudly. Weak mode refuses to run as root.
 """
@@ -207,10 +211,23 @@ class Sandbox:
             "MPLCONFIGDIR": str(mpl),
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
             "CAMP_HOME": str(scratch / "camp-home"),
+            **self._zygote_notes(),
         }
+
+    def _zygote_notes(self) -> dict[str, str]:
+        """What the zygote is told at start: limits this worker could not set up (it reports them with what
+        it could not set itself), and, for tests only, a defence switched off."""
+        notes = {}
+        if self.cgroups.problems:
+            notes["CAMP_CGROUP_PROBLEMS"] = "\n".join(self.cgroups.problems)
+        if "nested-userns" in camp_settings.load().unsafe_test_switches:
+            notes["CAMP_UNSAFE_NESTED_USERNS"] = "1"  # kernels may create user namespaces again
+        return notes
 
     def kernel_env(self, job: Path) -> dict[str, str]:
         env = self.env(job.parent.parent)
+        for key in self._zygote_notes():
+            env.pop(key, None)
         env["HOME"] = str(job)
         env["NBGRADER_EXECUTION"] = "autograde"
         return env
@@ -241,7 +258,14 @@ class Sandbox:
             return cmd
         args = [
             shutil.which("bwrap") or "bwrap",
-            "--unshare-all",
+            # every namespace but the cgroup one: under cgroup v2 with nsdelegate, a process may only move
+            # another between cgroups inside its own cgroup namespace, and the zygote moves each kernel from
+            # its own cgroup into the kernel's. Each kernel gets a cgroup namespace of its own (grader/zygote.py).
+            "--unshare-user",
+            "--unshare-ipc",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-uts",
             "--die-with-parent",
             "--new-session",
             "--uid",
@@ -277,10 +301,12 @@ class Sandbox:
         return self.launch(args + cmd, paths=staged)
 
     def cgroup_mounts(self) -> dict[str, str]:
-        """The worker's cgroup folders as the sandbox sees them (empty: no cgroups, or weak mode)."""
+        """The next kernel's cgroup folders, made and filled with its limits here (the trusted side), as the
+        zygote sees them: controller -> folder the zygote moves the kernel into (empty: no cgroups)."""
+        prepared = self.cgroups.prepare_kernel()
         if self.strong:
-            return {c: f"{CGROUP_MOUNT}/{c}" for c in self.cgroups.worker}
-        return {c: str(folder) for c, folder in self.cgroups.worker.items()}
+            return {c: f"{CGROUP_MOUNT}/{c}/{folder.name}" for c, folder in prepared.items()}
+        return {c: str(folder) for c, folder in prepared.items()}
 
 
 def chown_tree(folder: Path, uid: int, gid: int) -> None:

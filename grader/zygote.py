@@ -10,6 +10,11 @@ lines on stdin/stdout:
 
 Each kernel is a forked child in a new session, with resource limits, a minimal environment and its own
 working folder; it shares no state with the kernels before it (a fork copies the warm parent, nothing else).
+
+A spawn request names the cgroup folders the trusted worker made for the kernel, limits written
+(grader/limits.py). The child waits until the zygote has moved it in and read the limits back; what is not in
+force goes into the reply's "unset" (the batch summary prints it), and such a kernel falls back to the per-user
+process limit.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import resource
 import signal
 import sys
 
-from grader.limits import kernel_group, release
+from grader.limits import FALLBACK_NPROC, place
 
 WARM = [
     "numpy",
@@ -54,7 +59,8 @@ WARM = [
     "email.parser",
 ]
 _status: dict[int, int] = {}
-_groups: dict[int, list[str]] = {}  # kernel pid -> its cgroup folders (removed when it has been reaped)
+#: Tests only (CAMP_UNSAFE_TEST_SWITCHES=nested-userns): kernels may create user namespaces, as they once could.
+_NESTED_USERNS = False
 
 
 def _warm_up(extra: list[str] = ()) -> None:
@@ -148,7 +154,7 @@ def _limit(limits: dict) -> None:
 
 # -- one submission, one trust boundary ---------------------------------------------------------------------
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x10000000, 0x20000000
-CLONE_NEWNET, CLONE_NEWIPC = 0x40000000, 0x08000000
+CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWCGROUP = 0x40000000, 0x08000000, 0x02000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -200,9 +206,13 @@ def _isolate(spec: dict) -> None:
     own job folder and its own socket folder; a fresh /tmp and a /proc that lists only its own processes; no
     network, no IPC with anyone, and no cgroup files. So no other kernel, and not the zygote, can be found,
     read, connected to or signalled, and nothing it writes outside its job folder survives it.
+
+    Its cgroup namespace is rooted at its own cgroup (it is in it by now), and it may create no user namespace:
+    a new one would give it the capabilities to mount a cgroup hierarchy and write its own limits.
     """
     uid, gid = os.getuid(), os.getgid()
-    _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
+    flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWCGROUP
+    _check(_libc.unshare(flags), "unshare")
     with open("/proc/self/setgroups", "w") as handle:
         handle.write("deny")
     with open("/proc/self/uid_map", "w") as handle:
@@ -239,8 +249,54 @@ def _isolate(spec: dict) -> None:
     if child:
         _supervise(child)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    if not _NESTED_USERNS:
+        _forbid_user_namespaces()
     _drop_capabilities()
     _libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: dies with its supervisor
+
+
+def _forbid_user_namespaces() -> None:
+    """No user namespace may be created inside this one (the limit is per user namespace, like bubblewrap's
+    --disable-userns). Set while this process still holds CAP_SYS_RESOURCE here; once its capabilities are
+    dropped, nothing in the kernel can raise the limit again. Fails loudly: a kernel never runs without it."""
+    with open("/proc/sys/user/max_user_namespaces", "w") as handle:
+        handle.write("0")
+    with open("/proc/sys/user/max_user_namespaces") as handle:
+        if handle.read().strip() != "0":
+            raise OSError("user namespaces could not be forbidden in the kernel")
+
+
+def _userns_forbidden_here() -> bool:
+    """Does forbidding user namespaces work on this machine? A throwaway child does what _isolate does, then
+    tries to create one (called once when the zygote starts; a kernel where it fails would not start)."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            uid, gid = os.getuid(), os.getgid()
+            _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID), "unshare")
+            for name, text in (
+                ("setgroups", "deny"),
+                ("uid_map", f"{uid} {uid} 1"),
+                ("gid_map", f"{gid} {gid} 1"),
+            ):
+                with open(f"/proc/self/{name}", "w") as handle:
+                    handle.write(text)
+            _mount(None, "/", None, MS_REC | MS_PRIVATE)
+            inner = os.fork()
+            if inner == 0:
+                status = 1
+                try:
+                    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+                    _forbid_user_namespaces()
+                    _drop_capabilities()
+                    status = 0 if _libc.unshare(CLONE_NEWUSER) != 0 else 1
+                finally:
+                    os._exit(status)
+            code = os.waitstatus_to_exitcode(os.waitpid(inner, 0)[1])
+        finally:
+            os._exit(code)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
 def _supervise(child: int) -> None:
@@ -295,27 +351,28 @@ def _cap_output(limit: int) -> None:
     iostream.OutStream.write = write
 
 
-def _child(request: dict) -> None:
-    """In the forked child: become the kernel. Never returns."""
+def _child(request: dict, go: int) -> None:
+    """In the forked child: wait until the zygote has put it in its cgroups, then become the kernel. Never
+    returns."""
     try:
+        placed = os.read(go, 1)
+        if not placed:  # the zygote is gone: no kernel
+            os._exit(1)
         os.setsid()
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         os.closerange(3, 65536)  # the zygote's pipes and anything else inherited
-        try:
-            from grader import limits as cgroup_limits
-
-            cgroup_limits.join(request.get("cgroups", []))  # before anything else runs: children follow
-        except OSError:
-            pass
         if request.get("isolate"):
             _isolate(request["isolate"])
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request.get("env", {}))
         os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-        _limit(request.get("limits", {}))
+        limits = dict(request.get("limits", {}))
+        if placed != b"1" and limits.get("nproc"):  # no cgroup of its own: the per-user process limit
+            limits["nproc"] = min(int(limits["nproc"]), FALLBACK_NPROC)
+        _limit(limits)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -351,7 +408,6 @@ def _reap(*_args) -> None:
         if pid == 0:
             return
         _status[pid] = os.waitstatus_to_exitcode(status)
-        release(_groups.pop(pid, []))
 
 
 def descendants(root: int, keep: set[int] = frozenset()) -> list[int]:
@@ -388,9 +444,16 @@ def _cleanup(keep: set[int]) -> int:
 
 
 def serve() -> None:
+    global _NESTED_USERNS
     unset = [] if _subreaper() else ["subreaper (a kernel's orphans could outlive it)"]
     if not _dies_with_parent():
         unset.append("die-with-parent (the sandbox could outlive its grading worker)")
+    unset += [p for p in os.environ.pop("CAMP_CGROUP_PROBLEMS", "").split("\n") if p]
+    _NESTED_USERNS = os.environ.pop("CAMP_UNSAFE_NESTED_USERNS", "") == "1"
+    try:
+        forbidden = _NESTED_USERNS or _userns_forbidden_here()
+    except OSError:
+        forbidden = False
     _warm_up(sys.argv[1:])  # the batch's camp modules (grader/engine.py: warm_modules)
     signal.signal(signal.SIGCHLD, _reap)
     out = sys.stdout
@@ -400,21 +463,27 @@ def serve() -> None:
         request = json.loads(line)
         op = request.get("op")
         if op == "spawn":
-            if request.get("cgroup_mounts"):
-                try:
-                    request["cgroups"] = kernel_group(
-                        request["cgroup_mounts"], request["name"], request.get("cgroup_limits")
-                    )
-                except OSError:
-                    request["cgroups"] = []
+            groups = {c: f for c, f in (request.get("cgroup_mounts") or {}).items() if f}
+            go_read, go_write = os.pipe()
             pid = os.fork()
             if pid == 0:
-                _child(request)
-            _groups[pid] = request.get("cgroups", [])
+                os.close(go_write)
+                _child(request, go_read)
+            os.close(go_read)
+            missing = place(pid, groups, request.get("cgroup_limits")) if groups else []
+            try:
+                os.write(go_write, b"1" if groups and not missing else b"0")  # the child may now run
+            except OSError:
+                pass  # it is gone already: its poll says so
+            os.close(go_write)
+            if request.get("isolate") and not forbidden:  # such a kernel dies at start rather than run so
+                missing.append(
+                    "no user namespaces inside a kernel (not enforceable here: kernels cannot start)"
+                )
             reply = {
                 "pid": pid,
-                "cgroups": bool(request.get("cgroups")),
-                "unset": unsettable_limits(request.get("limits", {})),
+                "cgroups": bool(groups) and not missing,
+                "unset": unsettable_limits(request.get("limits", {})) + missing,
             }
         elif op == "poll":
             _reap()
