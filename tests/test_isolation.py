@@ -294,8 +294,28 @@ def test_links_fifos_and_devices_in_a_submission_change_nothing(tmp_path_factory
             "os.symlink('/tmp', 'planted-link')\nos.symlink('..', 'answers.json.bak')\n"
             "open('/tmp/planted', 'w').write('x')\nos.mkfifo('fifo')\n"
         )
+        # the participant graded right after the planter, by the same worker, lists what she finds: her job
+        # folder, and every file or link anywhere under /tmp except in her own job and socket folders and the
+        # read-only folders the sandbox binds there (Python living under /tmp)
+        from grader.kernels import _readonly_under_tmp
+
+        reader = (
+            "import os, sys\n"
+            "mine = {os.getcwd(), os.path.dirname(sys.argv[sys.argv.index('-f') + 1])}\n"
+            f"bound = {_readonly_under_tmp()!r}\n"
+            "print('HERS', sorted(f for f in os.listdir('.') if f != '.ipython'))\n"
+            "found = []\n"
+            "for root, dirs, files in os.walk('/tmp'):\n"
+            "    if root in mine or any(root == b or root.startswith(b + '/') for b in bound):\n"
+            "        dirs[:] = []\n"
+            "        continue\n"
+            "    found += [os.path.join(root, n) for n in files + dirs if not os.path.isdir(os.path.join(root, n))"
+            " or os.path.islink(os.path.join(root, n))]\n"
+            "print('TMP', sorted(found))\n"
+        )
         _put(home, "seeded", release_nb, _answers(RIGHT), extra=hostile)
         _put(home, "planter", _with_code(release_nb, code), _answers(RIGHT))
+        _put(home, "reader", _with_code(release_nb, reader), _answers(WITH_CANARIES))
         _put(home, "honest2", release_nb, _answers(WITH_CANARIES))
         before = gradebook.read_bytes()[:16]
         result = engine.autograde_batch(assignment=A, workers=1, cell_timeout=30, show_progress=False)
@@ -303,12 +323,23 @@ def test_links_fifos_and_devices_in_a_submission_change_nothing(tmp_path_factory
         refused = result.outcome.pop("seeded")
         assert refused.startswith("ungradable: refused: ") and "answers.json: a link" in refused, refused
         assert "pipe: a special file" in refused and "gradebook.db: a link" in refused, refused
-        assert result.outcome == {"planter": "graded", "honest1": "graded", "honest2": "graded"}, (
-            result.outcome
-        )
+        assert result.outcome == {
+            "planter": "graded",
+            "reader": "graded",
+            "honest1": "graded",
+            "honest2": "graded",
+        }, result.outcome
         assert sum(scores["honest1"].values()) == FULL and sum(scores["honest2"].values()) == FULL
         listing = next(line for line in _printed(home, "planter").splitlines() if line.startswith("LISTING"))
         assert listing == "LISTING ['answers.json', 'timestamp.txt']", listing
+        # graded next (sorted: planter, reader), she finds what the planter found: her own two files, and no
+        # file or link of the planter's in her folder or anywhere under /tmp
+        printed = _printed(home, "reader")
+        hers = next(line for line in printed.splitlines() if line.startswith("HERS"))
+        assert hers == listing.replace("LISTING", "HERS"), printed
+        tmp = next(line for line in printed.splitlines() if line.startswith("TMP"))
+        assert tmp == "TMP []", tmp
+        assert sum(scores["reader"].values()) == FULL
         assert gradebook.read_bytes()[:16] == before == b"SQLite format 3\x00"
         assert not Path("/tmp/planted").exists()
         assert (honest / "answers.json").read_text(encoding="utf-8") == _answers(WITH_CANARIES)
@@ -373,6 +404,60 @@ def test_the_zygote_killed_mid_batch_costs_no_honest_participant_a_point(tmp_pat
         assert set(result.outcome.values()) == {"graded"}, result.outcome
         scores = _scores(result)
         assert all(sum(s.values()) == FULL for s in scores.values()), scores
+
+
+def test_a_notebook_that_stops_the_sandbox_twice_is_marked_and_the_next_is_graded(tmp_path_factory):
+    """The zygote dies twice while one notebook runs (killed from outside each time that notebook's cell runs: a
+    kernel cannot reach it): that participant is named for review, and the participants before and after her,
+    in the same worker, get their exact scores."""
+    if not sandbox.bwrap_works():
+        pytest.skip("needs bubblewrap")
+    home = tmp_path_factory.mktemp("zygote-twice")
+    marker = [b"sleep", b"7391"]  # the victim's cell runs this; the killer looks for it in /proc
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CAMP_HOME", str(home))
+        release_nb = _course(home)
+        _put(home, "a_honest", release_nb, _answers(WITH_CANARIES))
+        victim = "import subprocess\nsubprocess.run(['sleep', '7391'])\n"
+        _put(home, "m_victim", _with_code(release_nb, victim), _answers(WITH_CANARIES))
+        _put(home, "z_honest", release_nb, _answers(WITH_CANARIES))
+        killed: list[list[int]] = []
+
+        def running_marker() -> bool:
+            for pid in os.listdir("/proc"):
+                try:
+                    if pid.isdigit() and Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:2] == marker:
+                        return True
+                except OSError:
+                    continue
+            return False
+
+        def killer():
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and len(killed) < 2:
+                found = _zygotes(home) if running_marker() else []
+                for pid in found:
+                    os.kill(pid, signal.SIGKILL)
+                if found:
+                    killed.append(found)
+                    while running_marker() and time.monotonic() < deadline:  # it dies with the sandbox
+                        time.sleep(0.05)
+                time.sleep(0.05)
+
+        thread = threading.Thread(target=killer, daemon=True)
+        thread.start()
+        result = engine.autograde_batch(assignment=A, workers=1, cell_timeout=120, show_progress=False)
+        thread.join(timeout=5)
+        scores = _scores(result)
+    assert len(killed) == 2, killed
+    assert result.outcome == {
+        "a_honest": "graded",
+        "m_victim": "ungradable: the grading sandbox stopped twice during this notebook",
+        "z_honest": "graded",
+    }, result.outcome
+    assert any("stopped twice" in note for note in result.review["m_victim"]), result.review
+    assert "a_honest" not in result.review and "z_honest" not in result.review, result.review
+    assert sum(scores["a_honest"].values()) == FULL and sum(scores["z_honest"].values()) == FULL, scores
 
 
 def test_answer_records_are_plain_small_data():
