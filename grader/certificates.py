@@ -127,6 +127,13 @@ def _pdf(text: str = ""):
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_font("deva", fname=str(font))
+    # HarfBuzz shapes from the font file, and the subset fpdf2 embeds has no layout tables: dropping GSUB, GPOS
+    # and GDEF from fpdf2's in-memory copy spares the subsetter their glyph closure (about a third of a
+    # certificate's time); the embedded font is byte for byte the same (tests/test_certificates.py).
+    loaded = getattr(pdf.fonts.get("deva"), "ttfont", None)
+    for table in ("GSUB", "GPOS", "GDEF"):
+        if loaded is not None and table in loaded:
+            del loaded[table]
     if set(text) - _FONTS["chars"] - {"\n"}:
         import matplotlib
 

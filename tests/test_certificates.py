@@ -149,6 +149,36 @@ def test_words_with_the_i_matra_read_back_in_typed_order(word):
     assert devanagari(text).replace(" ", "") == word, (word, text)
 
 
+def test_the_embedded_font_is_the_one_fpdf2_embeds_with_the_layout_tables(tmp_path):
+    """The certificates drop GSUB/GPOS/GDEF from fpdf2's in-memory font (HarfBuzz shapes from the file): the
+    page must still be shaped and embed exactly the font subset it embeds when they are kept."""
+    import pypdf
+    from fpdf import FPDF
+
+    from grader import certificates
+
+    person = {"id": "p1", "name": "क्षमा त्रिलोक", "role": "worker", "district": "भोपाल"}
+    record = {"modules": ["00-start-here"], "percent": 80.0, "date": "2026-12-10"}
+    lines = certificates._lines(person, record, "CAMP-AAAA-BBBB-CCCC")
+
+    def embedded(pdf) -> tuple[bytes, str]:
+        certificates._page(pdf, lines)
+        reader = pypdf.PdfReader(io.BytesIO(bytes(pdf.output())))
+        (font,) = reader.pages[0]["/Resources"]["/Font"].values()
+        descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        return descriptor["/FontFile2"].get_object().get_data(), reader.pages[0].extract_text()
+
+    kept = FPDF(orientation="L", format="A4")
+    kept.set_auto_page_break(False)
+    kept.add_font("deva", fname=str(certificates.deva_font()))
+    kept.set_text_shaping(True)
+    stripped = certificates._pdf("".join(text for _, text, _ in lines))
+    assert (
+        "GSUB" not in stripped.fonts["deva"].ttfont
+    )  # the shortcut is in place (else this test tests nothing)
+    assert embedded(stripped) == embedded(kept)
+
+
 def test_the_certificate_page_renders_the_conjunct_name(issued):
     """The real certificate of the participant named with every conjunct renders with ink (not blank)."""
     import pypdf
