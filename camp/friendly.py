@@ -107,7 +107,7 @@ def describe(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, SyntaxError):
         at = f" {exc.lineno}" if exc.lineno else ""
         if isinstance(exc, IndentationError):
-            return f"पंक्ति{at} की शुरुआत की खाली जगह ग़लत है", f"the spaces at the start of line{at} are wrong"
+            return f"पंक्ति{at} की शुरुआत की ख़ाली जगह ग़लत है", f"the spaces at the start of line{at} are wrong"
         return (
             f'पंक्ति{at} Python की तरह नहीं लिखी गई (जैसे उद्धरण चिह्न " या कोष्ठक छूटा)',
             f'line{at} is not valid Python (e.g. a missing quote " or bracket): {exc.msg}',

@@ -93,7 +93,7 @@ def lesson_end(lesson: str) -> None:
     print(
         "📝 "
         + bi(
-            f"पाठ का अंत। ऊपर क्विज़ के {left} सवाल बाकी हैं; उनके उत्तर देते ही पाठ पूरा गिना जाएगा।",
+            f"पाठ का अंत। ऊपर क्विज़ के {left} सवाल बाक़ी हैं; उनके उत्तर देते ही पाठ पूरा गिना जाएगा।",
             f"End of the lesson. {left} quiz question(s) above are left; answer them and the lesson "
             "counts as complete.",
             sep="\n",

@@ -148,7 +148,7 @@ def _tally_text(lesson: str) -> str:
         )
     left = state["quiz_total"] - state["quiz_answered"]
     return "📝 " + bi(
-        f"क्विज़: {state['quiz_answered']} / {state['quiz_total']} सवालों के उत्तर दिए; {left} बाकी। "
+        f"क्विज़: {state['quiz_answered']} / {state['quiz_total']} सवालों के उत्तर दिए; {left} बाक़ी। "
         "सबके उत्तर देते ही पाठ पूरा गिना जाएगा।",
         f"Quiz: {state['quiz_answered']} of {state['quiz_total']} answered; {left} left. "
         "The lesson counts as complete once all are answered.",

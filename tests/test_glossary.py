@@ -85,28 +85,7 @@ def participant_files() -> list[Path]:
 FILES = participant_files()
 #: Files this change may not edit (another engineer's); each still fails when its variant is gone (strict xfail),
 #: so the entry must then be removed.
-NOT_YET_FIXED: dict[str, str] = {  # file -> why it is known to fail (strict xfail), while its owner fixes it
-    name: "issue 15 glossary (ख़ाली, बाक़ी, नक़ल, तरीक़ा, अंतिम तिथि, A/B टेस्ट, व्हाट्सऐप in Hindi text): "
-    "the list of fixes for files outside modules 00–05 is /work/prof/glossary_0610_fixes.txt"
-    for name in (
-        "assignments/06-answering/06-answering.ipynb",
-        "assignments/07-ai-tools/07-ai-tools.ipynb",
-        "assignments/09-outreach/09-outreach.ipynb",
-        "assignments/10-capstone/10-capstone.ipynb",
-        "camp/data/10-capstone.json",
-        "camp/data/ai_examples.json",
-        "camp/data/claims.csv",
-        "camp/friendly.py",
-        "camp/lessons/lesson06.py",
-        "camp/lessons/lesson07.py",
-        "camp/lessons/lesson10.py",
-        "camp/progress.py",
-        "camp/quiz.py",
-        "modules/06-answering/06-answering.en.md",
-        "modules/06-answering/06-answering.hi.md",
-        "modules/07-ai-tools/07-ai-tools.hi.md",
-    )
-}
+NOT_YET_FIXED: dict[str, str] = {}  # file -> why it is known to fail (strict xfail), while its owner fixes it
 
 
 def _param(path: Path):

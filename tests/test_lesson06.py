@@ -13,7 +13,7 @@ from camp.lessons import lesson06, shown  # noqa: E402
 
 GOOD_C01 = (
     'सेतु छात्रवृत्ति का फ़ॉर्म 31 दिसंबर तक भरा जा सकता है। "आज रात 12 बजे तक ही" वाला फ़ॉरवर्ड ग़लत है: '
-    "आधिकारिक पेज पर आख़िरी तारीख़ 31 दिसंबर लिखी है (लिंक)। इसलिए घबराएँ नहीं, फ़ॉर्म आराम से 31 दिसंबर तक भरें।"
+    "आधिकारिक पेज पर अंतिम तिथि 31 दिसंबर लिखी है (लिंक)। इसलिए घबराएँ नहीं, फ़ॉर्म आराम से 31 दिसंबर तक भरें।"
 )
 
 
@@ -66,7 +66,7 @@ def test_sandwich_scores_the_five_points_and_each_can_fail():
     lie_first = "आज रात 12 बजे तक ही फ़ॉर्म भरने वाली बात ग़लत है। " + GOOD_C01
     result = lesson06.sandwich(lie_first, fact, myth)
     assert not result["fact_first"] and not result["clean_first"] and not result["myth_once"]
-    no_reason = GOOD_C01.replace("आधिकारिक पेज पर आख़िरी तारीख़ 31 दिसंबर लिखी है (लिंक)", "यह सच नहीं")
+    no_reason = GOOD_C01.replace("आधिकारिक पेज पर अंतिम तिथि 31 दिसंबर लिखी है (लिंक)", "यह सच नहीं")
     assert lesson06.sandwich(no_reason, fact, myth) == {**dict.fromkeys(result, True), "why": False}
     no_end = GOOD_C01.rsplit("इसलिए", 1)[0]
     assert lesson06.sandwich(no_end, fact, myth)["fact_again"] is False

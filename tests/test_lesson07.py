@@ -101,7 +101,7 @@ def test_sift_on_an_ai_answer_traces_each_claim_to_the_original_or_flags_it():
     note = {"प्रेस नोट": lesson07.examples()["source_note"]}
     first, second = (a["answer"] for a in lesson07.examples()["sift_answers"])
     result = lesson07.sift_ai(first, note)
-    assert result["links"] == {"www.samparksetu-raisen.org/report": None}
+    assert result["links"] == {"samparksetu-raisen.example/report": None}
     untraced = [c.text for c, where in result["trace"] if where is None]
     assert untraced == ["35", "15 नवंबर"] and result["publishable"] == len(result["claims"]) - 2
     result = lesson07.sift_ai(second, note)

@@ -164,7 +164,7 @@ def sandwich(text: str, fact: tuple[str, ...], myth: tuple[str, ...]) -> dict[st
     """Which of the five truth-sandwich points a draft reply meets, {point: True/False}.
 
     Example:
-        >>> sum(sandwich("आख़िरी तारीख़ 31 दिसंबर है। 'आज रात' वाला संदेश ग़लत है, आधिकारिक पेज देखें। "
+        >>> sum(sandwich("अंतिम तिथि 31 दिसंबर है। 'आज रात' वाला संदेश ग़लत है, आधिकारिक पेज देखें। "
         ...              "फ़ॉर्म 31 दिसंबर तक भरें।", ("31 दिसंबर",), ("आज रात",)).values())
         5
     """
@@ -504,7 +504,7 @@ def claims_chart() -> None:
 # -- 4. reporting routes -------------------------------------------------------------------------------------
 #: Routes, each (Hindi, English); only what ../shared/facts.md states, hedged where it is uncertain.
 ROUTES = {
-    "platform": ("ऐप में उस पोस्ट या अकाउंट पर 'Report' करें। हर प्लैटफ़ॉर्म का तरीका अलग है और बदलता रहता है: मौजूदा तरीका उसके Help Centre में देखें।",
+    "platform": ("ऐप में उस पोस्ट या अकाउंट पर 'Report' करें। हर प्लैटफ़ॉर्म का तरीक़ा अलग है और बदलता रहता है: मौजूदा तरीक़ा उसके Help Centre में देखें।",
                  "Use 'Report' on the post or account in the app. Each platform does it differently and it changes: see its Help Centre for the current steps."),
     "pib": ("PIB फ़ैक्ट चेक (केवल केंद्र सरकार से जुड़े दावे): व्हाट्सऐप +91 8799711259, factcheck@pib.gov.in, https://factcheck.pib.gov.in",
             "PIB Fact Check (claims about the central government only): WhatsApp +91 8799711259, factcheck@pib.gov.in, https://factcheck.pib.gov.in"),
@@ -525,7 +525,7 @@ SITUATIONS = {
     "deepfake": ("किसी व्यक्ति का बनावटी (डीपफ़ेक) ऑडियो या वीडियो", "a deepfake audio or video of a person", ["platform", "dau", "log"]),
     "central": ("केंद्र सरकार की किसी योजना पर झूठा दावा", "a false claim about a central government scheme", ["pib", "platform", "log"]),
     "mcc": ("चुनाव के समय आचार संहिता का उल्लंघन (जैसे प्रचार बंद होने के बाद प्रचार)", "an MCC violation at election time (e.g. campaigning after the ban)", ["cvigil", "platform", "log"]),
-    "imposter": ("सम्पर्क सेतु के नाम से नकली अकाउंट", "a fake account in Sampark Setu's name", ["platform", "log", "gac"]),
+    "imposter": ("सम्पर्क सेतु के नाम से नक़ली अकाउंट", "a fake account in Sampark Setu's name", ["platform", "log", "gac"]),
     "hate": ("किसी समुदाय के ख़िलाफ़ नफ़रत भड़काने वाली पोस्ट", "a post stirring hatred against a community", ["platform", "log", "law"]),
     "own": ("हमारे अपने पेज से ग़लत या बनावटी सामग्री चली गई", "false or synthetic content went out from our own page", ["takedown", "log"]),
 }  # fmt: skip
@@ -538,7 +538,7 @@ PLATFORM_NOTES = {
                   "Instagram is Meta's too: for a political ad, see the Ad Library and 'Paid for by'."),
     "YouTube": ("मार्च 2024 से असली दिखने वाली बदली या AI सामग्री पर बनाने वाले को बताना होता है; बिना लेबल ऐसा वीडियो रिपोर्ट करते समय यह लिखें।",
                 "Since March 2024 creators must disclose realistic altered or AI content; say so when you report such a video without a label."),
-    "X": ("पोस्ट की रिपोर्ट में वजह चुनें (जैसे नकली पहचान)। विकल्प बदलते रहते हैं: मौजूदा तरीका Help Centre में देखें।",
+    "X": ("पोस्ट की रिपोर्ट में वजह चुनें (जैसे नक़ली पहचान)। विकल्प बदलते रहते हैं: मौजूदा तरीक़ा Help Centre में देखें।",
           "Choose a reason when you report the post (e.g. impersonation). The options change: see the Help Centre for the current steps."),
 }  # fmt: skip
 

@@ -84,7 +84,7 @@ def prompt_html(parts: dict[str, str]) -> str:
             "⛔ काम लिखे बिना AI नहीं जानता कि करना क्या है। / Without a task the AI does not know what to do."
         )
     elif missing:
-        verdict = f"⚠️ {len(missing)} हिस्से बाकी: उन्हें भरने से उत्तर बेहतर होता है। / {len(missing)} parts to go: filling them improves the answer."
+        verdict = f"⚠️ {len(missing)} हिस्से बाक़ी: उन्हें भरने से उत्तर बेहतर होता है। / {len(missing)} parts to go: filling them improves the answer."
     else:
         verdict = "✅ छहों हिस्से हैं। / All six parts are there."
     cost = tokens.count(prompt)

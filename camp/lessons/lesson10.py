@@ -93,7 +93,7 @@ def event_day(text: str, pillars=()) -> dict[str, str] | None:
     the event, the pillar): {"date", "event_hi", "pillar"} ("" when no known pillar is named), or None.
 
     Example:
-        >>> event_day("कार्यक्रम: 2027-03-07 (उदाहरण) स्वच्छता अभियान; स्तंभ सेवा; WhatsApp", ["सेवा"])
+        >>> event_day("कार्यक्रम: 2027-03-07 (उदाहरण) स्वच्छता अभियान; स्तंभ सेवा; व्हाट्सऐप", ["सेवा"])
         {'date': '2027-03-07', 'event_hi': 'स्वच्छता अभियान', 'pillar': 'सेवा'}
     """
     import datetime as dt
