@@ -11,17 +11,26 @@ collect lays it out, so autograde, feedback and the Formgrader work as before.
 
 A folder is refused (named, nothing copied from it) when its participant id does not match the roster's
 id pattern or is not in the roster, its timestamp is in the future (beyond `CLOCK_SKEW`), it is not a
-plain folder, it (or anything inside) is owned by someone else than the participant, or anything inside
-is a symlink, a hard link (a regular file with more than one name), a FIFO, socket or device, or there
-are too many files. Ownership: where the exchange is shared between Unix users (some folder in it is
-owned by another uid than the trainer's), a folder must be owned by the Unix user named like the
-participant id. On a single-user laptop every folder is owned by the trainer's own uid; ownership then
-says nothing and is not checked, and the summary says so.
+plain folder, it is owned by someone else than the participant, or anything of hers inside is a symlink, a
+hard link (a regular file with more than one name), a FIFO, socket or device, or there are too many files.
+Ownership: where the exchange is shared between Unix users (some folder in it is owned by another uid than
+the trainer's), a folder must be owned by the Unix user named like the participant id. On a single-user
+laptop every folder is owned by the trainer's own uid; ownership then says nothing and is not checked, and
+the summary says so.
+
+Intruders: nbgrader's submit leaves each submission folder mode 0777, so another account that knows (or
+guesses) a folder's name can put files into it. Anything inside a participant's folder that another account
+owns (a file, a link, a folder with all in it) is left out, never read, and named with that account in the
+summary ("rejected: <folder>/<path>: put there by <account>, ..."); the rest, all hers, is collected as usual,
+so an intruder can no longer get her submission refused. What an intruder deleted from her folder cannot be
+brought back: a file of hers that is missing is missing (the summary names who put a file in its place).
 
 Submission time: the time in the folder's name (and nbgrader's `timestamp.txt` inside it) is the
 participant's word: she writes both. What she cannot set is a change time (ctime): the kernel stamps it
 with its own clock on every write, rename, chmod or `touch -d`, and no user can move it back. So the time a
-submission was last changed is the latest ctime of the folder and everything in it, read by the collector.
+submission was last changed is the latest ctime of her own files in it (a rename updates the renamed file's
+ctime too), read by the collector. Folders' ctimes are not counted: another account adding or deleting an
+entry in her 0777 folder changes the folder's, and must not make her late.
 A claimed time earlier than that by more than `SUBMIT_TOLERANCE` (nbgrader takes its time before copying)
 is back-dated: the folder is still collected, with the change time in `timestamp.txt` (so nbgrader's late
 penalty and the reports see the true time), and the summary says so. An honest claim is kept as written.
@@ -94,12 +103,15 @@ class CollectReport:
     unchanged: list[str] = field(default_factory=list)  # their newest valid submission was already collected
     rejected: list[Rejection] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files left out as nbgrader leaves them out (too large)
+    intruded: list[Rejection] = field(default_factory=list)  # entries another account put into a submission
+    intruders: set[str] = field(default_factory=set)  # those accounts
     backdated: list[str] = field(default_factory=list)  # collected with their true time, not the claimed one
     owners_checked: bool = False
     submitted: list[str] = field(default_factory=list)  # everyone with a collected submission afterwards
 
     def summary(self) -> str:
         lines = [str(r) for r in self.rejected]
+        lines += [str(r) for r in self.intruded]
         lines += [f"skipped: {s}" for s in self.skipped]
         lines += [f"back-dated: {b}" for b in self.backdated]
         if self.owners_checked:
@@ -121,6 +133,12 @@ class CollectReport:
             lines.append(
                 f"{len(self.rejected)} rejected, nothing copied from them; they stay in the exchange for you to "
                 f"inspect / {len(self.rejected)} फ़ोल्डर अस्वीकार किए गए"
+            )
+        if self.intruded:
+            lines.append(
+                f"{len(self.intruded)} put into someone else's submission by {', '.join(sorted(self.intruders))}: "
+                "left out, "
+                f"the rest of that submission collected / {len(self.intruded)} चीज़ें किसी और ने डालीं: छोड़ दी गईं"
             )
         fresh = f" (new or updated: {', '.join(self.collected)})" if self.collected else ""
         lines.append(f"collected {len(self.submitted)} submissions of {self.assignment} / जमा किए गए{fresh}")
@@ -203,14 +221,17 @@ def _from_ns(ns: int) -> datetime:
 
 
 def _changed_at(fd: int) -> datetime:
-    """The latest change time (ctime) of an open folder and of everything in it, naive UTC.
+    """The latest change time (ctime) of the files in an open folder that its owner owns, naive UTC (the
+    folder's own ctime when there are none).
 
     ctime is set by the kernel's clock on every change of an entry (write, rename, chmod, utime); no
-    user can set it back. Symlinks are not followed (their own ctime counts); the walk stops at the
-    copier's limits (a folder beyond them is refused by the copier anyway).
+    user can set it back. Symlinks are not followed (their own ctime counts); entries of other accounts
+    (and everything in their folders) and folders' own ctimes are not counted: another account can add or
+    delete entries in a 0777 folder. The walk stops at the copier's limits (a folder beyond them is refused
+    by the copier anyway).
     """
-    latest = os.fstat(fd).st_ctime_ns
-    seen = 0
+    top = os.fstat(fd)
+    owner, latest, seen = top.st_uid, None, 0
 
     def walk(dir_fd: int, depth: int) -> None:
         nonlocal latest, seen
@@ -219,20 +240,22 @@ def _changed_at(fd: int) -> datetime:
             if seen > MAX_ENTRIES:
                 return
             st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-            latest = max(latest, st.st_ctime_ns)
-            if stat.S_ISDIR(st.st_mode) and depth < MAX_DEPTH:
+            if st.st_uid != owner:
+                continue
+            if not stat.S_ISDIR(st.st_mode):
+                latest = st.st_ctime_ns if latest is None else max(latest, st.st_ctime_ns)
+            elif depth < MAX_DEPTH:
                 try:
                     sub = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
                 except OSError:
                     continue  # swapped or unreadable: the copier names it
                 try:
-                    latest = max(latest, os.fstat(sub).st_ctime_ns)
                     walk(sub, depth + 1)
                 finally:
                     os.close(sub)
 
     walk(fd, 0)
-    return _from_ns(latest)
+    return _from_ns(top.st_ctime_ns if latest is None else latest)
 
 
 def _inner_claim(fd: int) -> datetime | None:
@@ -271,6 +294,9 @@ class _Copier:
         self.entries = 0
         self.total = 0
         self.skipped: list[str] = []
+        self.intruded: list[
+            tuple[str, str, str]
+        ] = []  # (path, account, why) of entries another account put in
 
     def walk(self, src_fd: int, dest_fd: int | None, rel: str = "", depth: int = 0) -> None:
         for name in sorted(os.listdir(src_fd)):
@@ -279,6 +305,12 @@ class _Copier:
             if self.entries > MAX_ENTRIES:
                 raise Refused(f"more than {MAX_ENTRIES} files and folders")
             st = os.stat(name, dir_fd=src_fd, follow_symlinks=False)
+            if st.st_uid != self.owner:  # put there by another account (the folder is 0777): left out, unread
+                what = _kind(st.st_mode) or ("a folder" if stat.S_ISDIR(st.st_mode) else "a file")
+                account = _user(st.st_uid)
+                why = f"put there by {account}, not {_user(self.owner)} ({what}); left out, the rest is collected"
+                self.intruded.append((shown(path), account, why))
+                continue
             kind = _kind(st.st_mode)
             if kind == "a symlink":
                 try:
@@ -288,8 +320,6 @@ class _Copier:
                 raise Refused(f"{shown(path)} is a symlink (to {shown(target)})")
             if kind:
                 raise Refused(f"{shown(path)} is {kind}")
-            if st.st_uid != self.owner:
-                raise Refused(f"{shown(path)} is owned by {_user(st.st_uid)}, not by {_user(self.owner)}")
             if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
                 raise Refused(f"{shown(path)} is a hard link ({st.st_nlink} names for one file)")
             if any(fnmatch(name, pattern) for pattern in self.ignore):
@@ -327,6 +357,8 @@ class _Copier:
         try:
             now = os.fstat(fd)
             _same(now, st, path)
+            if now.st_uid != self.owner:
+                raise Refused(f"{shown(path)} was given to {_user(now.st_uid)} while it was read")
             if now.st_nlink > 1:
                 raise Refused(f"{shown(path)} is a hard link ({now.st_nlink} names for one file)")
             if dest_fd is None:
@@ -514,7 +546,8 @@ def collect(
         os.close(inbound_fd)
 
     report.rejected.sort(key=lambda r: r.folder)
-    for rejection in report.rejected:
+    report.intruded.sort(key=lambda r: r.folder)
+    for rejection in report.rejected + report.intruded:
         log.warning("%s", rejection)
     root = course_root / "submitted"
     report.submitted = (
@@ -551,7 +584,7 @@ def _collect_one(
         keep = chosen is not None or (existing is not None and existing >= cand.when)
         try:
             if keep:
-                _inspect(cand, inbound_fd, copier)
+                _inspect(cand, inbound_fd, copier, report)
             else:
                 _copy(cand, inbound_fd, dest, copier, report, groupshared)
         except Refused as exc:
@@ -571,12 +604,20 @@ def _open_candidate(cand: _Candidate, inbound_fd: int) -> int:
     return fd
 
 
-def _inspect(cand: _Candidate, inbound_fd: int, copier) -> None:
+def _intruders(cand: _Candidate, walker: _Copier, report: CollectReport | None) -> None:
+    if report is not None:
+        report.intruded += [Rejection(f"{shown(cand.name)}/{path}", why) for path, _, why in walker.intruded]
+        report.intruders.update(account for _, account, _ in walker.intruded)
+
+
+def _inspect(cand: _Candidate, inbound_fd: int, copier, report: CollectReport | None = None) -> None:
     fd = _open_candidate(cand, inbound_fd)
+    walker = copier(cand.uid)
     try:
-        copier(cand.uid).walk(fd, None)
+        walker.walk(fd, None)
     finally:
         os.close(fd)
+        _intruders(cand, walker, report)
 
 
 def _copy(
@@ -595,13 +636,14 @@ def _copy(
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.collecting-", dir=parent))
     try:
         fd = _open_candidate(cand, inbound_fd)
+        walker = copier(cand.uid)
         try:
             out = os.open(staging, _DIR_FLAGS)
             try:
-                walker = copier(cand.uid)
                 walker.walk(fd, out)
             finally:
                 os.close(out)
+                _intruders(cand, walker, report)
             # changed while it was copied: what was copied is no older than its latest change now
             cand.changed = max(cand.changed, _changed_at(fd))
         finally:

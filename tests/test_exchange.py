@@ -23,6 +23,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import time
 import traceback
 import uuid
 from dataclasses import dataclass
@@ -498,22 +499,63 @@ def test_shared_exchange_between_real_users(camp, users):
     assert (submitted(asha.name) / "mine.txt").read_text(encoding="utf-8") == "asha's second"
 
 
-def test_a_file_dropped_into_anothers_submission_is_refused(camp, users):
-    """nbgrader leaves a submission folder mode 0777: a file another account adds to it is refused by owner."""
-    asha, mallory = users["asha"], users["mallory"]
-    write_roster({asha.name: "Asha Verma", mallory.name: "Mallory"})
-    first = nbgrader_submit(asha.name, asha.home / "work", asha)
-    assert stat.S_IMODE(os.stat(inbound() / first).st_mode) == 0o777
+def test_what_another_account_puts_into_a_submission_is_left_out_and_named(camp, users, monkeypatch):
+    """nbgrader leaves each submission folder mode 0777, so another account that knows a folder's name can put
+    files into it. Whatever it put there is left out unread and that account is named; the rest, all hers, is
+    collected and graded, and the intrusion after her submission does not make her late. What it deleted cannot
+    come back: ravi's answers.json, replaced by mallory's, is missing (and mallory is named for it)."""
+    from grader import course, exchange
 
-    def drop() -> None:
-        (inbound() / first / "answers.json").unlink(missing_ok=True)
-        (inbound() / first / "answers.json").write_text(json.dumps({"q1_run_key": "B"}), encoding="utf-8")
+    asha, ravi, mallory = users["asha"], users["ravi"], users["mallory"]
+    people = write_roster({asha.name: "Asha Verma", ravi.name: "Ravi Kumar", mallory.name: "Mallory"})
+    monkeypatch.setattr(exchange, "SUBMIT_TOLERANCE", timedelta(seconds=5))
+    hers = nbgrader_submit(asha.name, asha.home / "work", asha, extra={"mine.txt": "asha's own"})
+    his = nbgrader_submit(ravi.name, ravi.home / "work", ravi)
+    assert stat.S_IMODE(os.stat(inbound() / hers).st_mode) == 0o777
+    time.sleep(8)  # past the tolerance: a change of theirs now would make a submission late
+    wrong = json.dumps({"format": 1, "answers": {"q1_run_key": {"value": "A", "saved": "x"}}})
 
-    as_user(mallory, drop)
-    from grader import exchange
+    def intrude() -> None:
+        box = inbound() / hers
+        (box / "extra.py").write_text("print('mallory was here')", encoding="utf-8")
+        (box / "loot").symlink_to(paths.gradebook_path())
+        os.mkfifo(box / "pipe")
+        (box / "more").mkdir()
+        (box / "more" / "answers.json").write_text(wrong, encoding="utf-8")
+        (inbound() / his / "answers.json").unlink()  # his answers, gone
+        (inbound() / his / "answers.json").write_text(wrong, encoding="utf-8")
 
-    report = exchange.collect(assignment=A)
-    assert [str(r) for r in report.rejected] == [
-        f"rejected: {first}: answers.json is owned by {mallory.name}, not by {asha.name}"
+    as_user(mallory, intrude)
+    out = collect_cli()
+    expected = {
+        f"{hers}/extra.py": (asha, "a file"),
+        f"{hers}/loot": (asha, "a symlink"),
+        f"{hers}/more": (asha, "a folder"),
+        f"{hers}/pipe": (asha, "a FIFO (named pipe)"),
+        f"{his}/answers.json": (ravi, "a file"),
+    }
+    for path, (owner, what) in expected.items():
+        found = [line for line in out.splitlines() if line.startswith(f"rejected: {path}: ")]
+        assert found == [
+            f"rejected: {path}: put there by {mallory.name}, not {owner.name} ({what}); left out, the rest is "
+            "collected"
+        ], out
+    assert f"5 put into someone else's submission by {mallory.name}: left out" in out
+    assert not [
+        line for line in out.splitlines() if line.startswith((f"rejected: {hers}: ", f"rejected: {his}: "))
     ]
-    assert report.submitted == []
+    assert "back-dated" not in out, out  # mallory's changes after their submissions make neither late
+    assert course.submitted_students(assignment=A) == sorted([asha.name, ravi.name])
+    assert sorted(p.name for p in submitted(asha.name).iterdir()) == sorted(
+        [f"{A}.ipynb", "answers.json", "mine.txt", "submission_secret.txt", "timestamp.txt"]
+    )
+    assert sorted(p.name for p in submitted(ravi.name).iterdir()) == sorted(
+        [f"{A}.ipynb", "submission_secret.txt", "timestamp.txt"]
+    )
+    assert_nothing_leaked(people)
+
+    assert course.autograde(assignment=A) == {asha.name: "graded", ravi.name: "graded"}
+    assert scores() == {
+        asha.name: 6,
+        ravi.name: 0,
+    }  # hers in full; his answers were deleted, mallory's never used
