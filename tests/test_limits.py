@@ -502,3 +502,78 @@ def test_either_defence_alone_keeps_the_cap(tmp_path_factory, switch, refused):
     assert batch["forked"] < KERNEL_LIMITS["pids"] and seen["pids"] == KERNEL_LIMITS["pids"], seen
     assert seen["refused"] > 0, seen
     assert watch.limits_seen.get("pids.max") == {LIMIT_VALUES["pids.max"]}, watch.limits_seen
+
+
+# -- a limit that does not take is never silent -----------------------------------------------------------------------
+def _kernel_limit(folder: Path, what: str = "Max processes") -> str:
+    """A limit of the kernel in this cgroup folder, from /proc/<pid>/limits on the host (waits for the kernel to set
+    it: the supervisor the zygote forks first keeps the zygote's limits)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for pid in (folder / "cgroup.procs").read_text().split():
+            try:
+                line = next(
+                    x for x in Path(f"/proc/{pid}/limits").read_text().splitlines() if x.startswith(what)
+                )
+            except (OSError, StopIteration):
+                continue
+            if line.split()[2] in ("256", "16384"):
+                return line.split()[2]
+        time.sleep(0.05)
+    return "not seen"
+
+
+def test_the_limit_files_are_the_trusted_sides_and_a_limit_that_did_not_take_is_reported(
+    tmp_path, monkeypatch
+):
+    """A real zygote (as the engine starts it) spawns two kernels. The first one's cgroup is as the trusted worker
+    made it: its limit files are root's, only cgroup.procs is the sandbox user's, the zygote reports nothing, and
+    the kernel gets the per-participant process limit's backstop (16384). For the second, the trusted side's write
+    of pids.max is undone before the spawn (as if it had failed): the zygote reads it back, the worker's list of
+    what could not be set names it (the summary's WARNING line), and that kernel falls back to 256 per user."""
+    if not _cgroups_here():
+        pytest.skip("per-participant cgroups need root (CI) with bubblewrap")
+    from grader import kernels
+    from grader.limits import Cgroups
+    from grader.sandbox import NOBODY, Sandbox, grader_user
+
+    monkeypatch.setenv("CAMP_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(kernels, "UNSET", set())
+    uid = (grader_user() or (NOBODY, NOBODY))[0]
+    broken: list[bool] = []
+
+    class Sabotaged(Sandbox):
+        def cgroup_mounts(self) -> dict[str, str]:
+            mounts = super().cgroup_mounts()
+            if broken:
+                for folder in self.cgroups._prepared[-1].values():
+                    if (folder / "pids.max").exists():
+                        (folder / "pids.max").write_text("max")
+            return mounts
+
+    box = Sabotaged(strong=True, cgroups=Cgroups.create(f"t{os.getpid()}", owner=uid))
+    box.limits["nproc"] = 16384  # as the engine sets it where cgroups cap each participant
+    try:
+        zygote = kernels.start_zygote(tmp_path / "s", box)
+        first = kernels.Prestarted(zygote)
+        made = box.cgroups._prepared[-1]
+        for folder in made.values():
+            owners = {p.name: p.stat().st_uid for p in folder.iterdir()}
+            handed = {name for name, owner in owners.items() if owner == uid}
+            assert handed <= {"cgroup.procs", "tasks"} and "cgroup.procs" in handed, owners
+            assert folder.stat().st_uid == 0 and all(o in (0, uid) for o in owners.values()), owners
+        pids_folder = next(f for f in made.values() if (f / "pids.max").exists())
+        assert not kernels.UNSET, kernels.UNSET
+        assert first.cgroups is True
+        assert _kernel_limit(pids_folder) == "16384"
+        broken.append(True)
+        second = kernels.Prestarted(zygote)
+        pids_folder = next(f for f in box.cgroups._prepared[-1].values() if (f / "pids.max").exists())
+        assert "per-participant cgroup limit pids.max (reads 'max', not '256')" in kernels.UNSET, (
+            kernels.UNSET
+        )
+        assert second.cgroups is False
+        assert _kernel_limit(pids_folder) == "256"
+    finally:
+        kernels.stop_zygote()
+        box.cgroups.remove()
