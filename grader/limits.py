@@ -114,7 +114,8 @@ class Cgroups:
         if settings.cgroups == "off":
             return cls()
         unsafe = "kernel-owns-cgroup" in settings.unsafe_test_switches
-        problems: list[str] = []
+        problems: list[str] = []  # about v1 (a v2 failure counts only if v1 fails too)
+        v2_failed = ""
         unified = ROOT / "unified" if (ROOT / "unified" / "cgroup.controllers").exists() else ROOT
         try:
             available = set((unified / "cgroup.controllers").read_text().split())
@@ -129,7 +130,7 @@ class Cgroups:
                 group.kernel_owns_limits = unsafe
                 return group
             except OSError as exc:
-                problems.append(f"cgroup v2 under {base}: {_why(exc)}")
+                v2_failed = f"cgroup v2 under {base}: {_why(exc)}"
         worker = {}
         for controller in CONTROLLERS:
             base = ROOT / controller / _own_path(controller).lstrip("/")
@@ -146,6 +147,7 @@ class Cgroups:
             return cls(version=1, worker=worker, owner=owner, problems=problems, kernel_owns_limits=unsafe)
         for folder in worker.values():
             _remove_tree(folder)
+        problems = [v2_failed, *problems] if v2_failed else problems
         if os.geteuid() == 0 and not problems:
             problems.append(f"no cgroup hierarchy with pids and memory could be written under {ROOT}")
         return cls(problems=problems)
