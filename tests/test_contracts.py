@@ -25,6 +25,7 @@ PINNED = {
         "0ad304c9143e3bfd"
     },  # jupyter_client 8.10.0
     "jupyter_client.connect.ConnectionFileMixin._create_connected_socket": {"586afd5c93137d27"},  # 8.10.0
+    "jupyter_client.connect.ConnectionFileMixin._make_url": {"d6a9ff6c5ba86a14"},  # jupyter_client 8.10.0
     # nbgrader 0.9.5 (Python 3.10) and 0.9.6 (3.11+) have the same source
     "nbgrader.preprocessors.saveautogrades.SaveAutoGrades._add_score": {"ee891a8fe3657ce7"},
     "nbconvert.exporters.exporter.Exporter._preprocess": {"5aea00c54a8a1a00"},  # nbconvert 7.17.2
