@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import getpass
 import json
+import re
 
 import pytest
 from conftest import answer_fixture, answer_with_widgets
@@ -58,6 +59,22 @@ def test_participant_and_trainer_journey(fresh_home, tmp_path):
     # 6 of 10 autograded; the written answer waits for the trainer, so the cell says so and nothing is counted
     assert row[f"{ASSIGNMENT} score (max 10)"].startswith("manual grading pending")
     assert row["not yet graded"] == "1"
+
+    # The trainers' own command grades the same submission again (`camp autograde`: the engine, sandboxed
+    # kernels): the same 6 points, read back from the gradebook and in the table it prints.
+    from grader.engine import autograde_batch
+    from grader.report import score_table
+
+    result = autograde_batch(assignment=ASSIGNMENT, students=[me], force=True, show_progress=False)
+    assert result.outcome == {me: "graded"}, result.outcome
+    from nbgrader.api import Gradebook
+
+    from camp import paths
+
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        assert gb.find_submission(ASSIGNMENT, me).score == 6
+    shown = score_table(assignments=[ASSIGNMENT])
+    assert re.search(rf"{me}\s+{ASSIGNMENT}\s+manual grading pending · 6 / 10 so far", shown), shown
 
 
 def test_broken_submissions_get_clear_reasons_and_the_batch_goes_on(fresh_home, tmp_path):
