@@ -227,7 +227,7 @@ def issue(
         if missing:
             why.append(f"not submitted / जमा नहीं: {', '.join(missing)}")
         if open_:
-            why.append(f"grading pending / जाँच बाकी: {', '.join(open_)}")
+            why.append(f"grading pending / जाँच बाक़ी: {', '.join(open_)}")
         if not missing and not open_ and percent < min_score:
             why.append(f"score {percent:.1f}% < {min_score:g}% / अंक कम")
         if why:

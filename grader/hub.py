@@ -894,7 +894,7 @@ def migrate_gradebook(*, to: str, source: str | None = None) -> dict:
             ]
         if filled:
             raise CampError(
-                "लक्ष्य डेटाबेस खाली नहीं है; कुछ नहीं बदला",
+                "लक्ष्य डेटाबेस ख़ाली नहीं है; कुछ नहीं बदला",
                 f"the target database is not empty ({', '.join(filled)}); nothing was copied",
             )
         with Gradebook(_engine_url(to), paths.COURSE_ID):

@@ -122,7 +122,7 @@ def read_master_key(path: Path) -> str:
             f"cannot read the AI master key file {path}: {exc.strerror}",
         ) from None
     if not key:
-        raise CampError(f"{path} खाली है", f"{path} is empty")
+        raise CampError(f"{path} ख़ाली है", f"{path} is empty")
     return key
 
 

@@ -30,8 +30,8 @@ from camp import paths
 GRADED, PENDING, NOT_GRADED, NOT_SUBMITTED = "graded", "manual grading pending", "not graded", "not submitted"
 STATUS_HI = {
     GRADED: "जाँचा गया",
-    PENDING: "हाथ से जाँच बाकी",
-    NOT_GRADED: "जाँच बाकी",
+    PENDING: "हाथ से जाँच बाक़ी",
+    NOT_GRADED: "जाँच बाक़ी",
     NOT_SUBMITTED: "जमा नहीं",
 }
 #: Below this percentage a graded assignment counts as "to redo" in the behind list.
@@ -503,9 +503,9 @@ SECTIONS = [
     ("completion_module", "पूरा करना: मॉड्यूल के अनुसार", "Completion per module", completion_by_module),
     ("completion_district", "पूरा करना: ज़िले के अनुसार", "Completion per district", completion_by_district),
     ("scores", "अंकों का वितरण (%)", "Score distribution (%)", score_summary),
-    ("behind", "कौन पीछे है, क्या बाकी है", "Who is behind and what they miss", behind),
+    ("behind", "कौन पीछे है, क्या बाक़ी है", "Who is behind and what they miss", behind),
     ("hardest", "सबसे कठिन प्रश्न", "Hardest items (share correct, common wrong answers)", hardest_items),
-    ("manual", "हाथ से जाँच बाकी", "Manual grading pending", pending_manual),
+    ("manual", "हाथ से जाँच बाक़ी", "Manual grading pending", pending_manual),
     ("late", "देर से या जमा नहीं", "Late or missing submissions", late_or_missing),
     ("ai", "AI सुझाव समीक्षा के लिए", "AI proposals awaiting review", lambda c: c.ai_pending),
 ]

@@ -59,9 +59,9 @@ def _row_problem(row: dict[str, str]) -> str | None:
     if not _ID.match(row["id"]):
         return f"id '{row['id']}' must be letters, digits, '.', '_' or '-' / आईडी में केवल अक्षर, अंक, . _ - हों"
     if not row["name"]:
-        return "name is empty / नाम खाली है"
+        return "name is empty / नाम ख़ाली है"
     if not row["district"]:
-        return "district is empty / ज़िला खाली है"
+        return "district is empty / ज़िला ख़ाली है"
     if row["role"] not in ROLES:
         return f"role '{row['role']}' must be worker or leader / भूमिका worker या leader हो"
     if row["phone"] and not _PHONE.match(row["phone"].replace(" ", "")):

@@ -100,7 +100,7 @@ class Setting:
 
 def _invalid(setting: Setting, raw: Any, source: str, wanted: tuple[str, str]) -> CampError:
     return CampError(
-        f"{setting.env} ({source}) का मान {raw!r} गलत है: {wanted[0]} चाहिए",
+        f"{setting.env} ({source}) का मान {raw!r} ग़लत है: {wanted[0]} चाहिए",
         f"{setting.env} ({source}) is {raw!r}: it must be {wanted[1]}",
     )
 

@@ -77,6 +77,10 @@ def participant_files() -> list[Path]:
         *sorted((REPO / "camp" / "data").glob("*.csv")),
         *sorted((REPO / "modules").rglob("*.md")),
         *sorted((REPO / "assignments").rglob("*.ipynb")),
+        # the trainer's side too: feedback, the My assignments panel, certificates and every message it prints
+        *sorted((REPO / "grader").rglob("*.py")),
+        *sorted((REPO / "grader" / "templates").glob("*")),
+        *sorted((REPO / "camp" / "templates").glob("*")),
     ]
     # camp/glossary.py is the checker itself: its examples show variants on purpose
     return [p for p in files if ".ipynb_checkpoints" not in p.parts and p.name != "glossary.py"]

@@ -45,7 +45,7 @@ class AgreementReport:
 
         head = bi(f"{self.assignment}: AI और प्रशिक्षक का मेल", f"{self.assignment}: AI vs trainer agreement")
         body = [line(a) for a in self.criteria.values()]
-        tail = [line(self.overall), f"{bi('अभी बाकी', 'not graded yet')}: {self.waiting}"]
+        tail = [line(self.overall), f"{bi('अभी बाक़ी', 'not graded yet')}: {self.waiting}"]
         return "\n".join([head, *body, *tail])
 
 

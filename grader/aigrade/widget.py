@@ -75,7 +75,7 @@ def review_widget(assignment: str, *, students: list[str] | None = None, force: 
         row.proposal, row.scores, row.accept_button, row.reject_button = p, boxes, ok, no
         rows.append(row)
     if not rows:
-        return w.VBox([w.HTML(bi("कोई सुझाव बाकी नहीं", "no proposals waiting"))])
+        return w.VBox([w.HTML(bi("कोई सुझाव बाक़ी नहीं", "no proposals waiting"))])
     return w.VBox([_accept_all_bar(assignment, rows, w), *rows])
 
 
@@ -87,7 +87,7 @@ def _accept_all_bar(assignment: str, rows: list, w):
     yes = w.Button(
         description=bi("हाँ, इन्हें भी", "Yes, these too"), button_style="danger", layout=w.Layout(display="none")
     )
-    others = w.Button(description=bi("सिर्फ़ बाकी", "Only the others"), layout=w.Layout(display="none"))
+    others = w.Button(description=bi("सिर्फ़ बाक़ी", "Only the others"), layout=w.Layout(display="none"))
     note = w.HTML()
 
     def open_rows() -> list:
