@@ -6,9 +6,10 @@ arrives (an IPython input hook) and set the answer that passes. Here the two ste
 
 - `HideTests` (before Execute) cuts the hidden tests out of the cells, line by line exactly as nbgrader's release
   (`ClearHiddenTests`) does: every line that contains `BEGIN HIDDEN TESTS` (any number of `#`, spaces, a CRLF
-  ending) starts a hidden block, every line that contains `END HIDDEN TESTS` ends it. It fails closed: a cell that
-  still holds anything like a marker afterwards (`begin hidden tests`, `BEGIN  HIDDEN TESTS`, ...), or a block
-  with no end, stops the submission ("ungradable: HiddenTestsError: ...") before any kernel starts. The kernel
+  ending) starts a hidden block, every line that contains `END HIDDEN TESTS` ends it, in every cell whose code
+  came from the trainer's source (locked or test cells). It fails closed: such a cell that still holds anything
+  like a marker afterwards (`begin hidden tests`, `BEGIN  HIDDEN TESTS`, ...), or a block with no end, stops the
+  submission ("ungradable: HiddenTestsError: ...") before any kernel starts. The kernel
   then runs what the participant was released: the visible part of each test cell only records the answer as data
   (`camp.check.ANSWER_MIME`). The hidden code is kept in the grader's memory (nbconvert's resources), never in
   the notebook, a file or a message the kernel receives.
@@ -79,6 +80,13 @@ NOT_ANSWERED = (
 def is_test_cell(cell) -> bool:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def from_source(cell) -> bool:
+    """Did this cell's code come from the trainer's source (a locked cell, or a test cell), where hidden tests
+    live? nbgrader's OverwriteCells has put back the source's code and `locked` flag before HideTests runs."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("locked")) or (bool(meta.get("grade")) and not meta.get("solution"))
 
 
 def question_number(qid: str) -> int | None:
@@ -198,8 +206,8 @@ class HideTests(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         kept = resources.setdefault(RESOURCE, {})
         for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
+            if cell.cell_type != "code" or not from_source(cell):
+                continue  # the participant's own code: it holds no key, and runs as she wrote it
             try:
                 visible, code = split_hidden(cell.source)
             except HiddenTestsError as exc:  # fail closed: no kernel runs this notebook

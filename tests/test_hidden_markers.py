@@ -245,3 +245,12 @@ def test_anything_left_that_looks_like_a_marker_is_refused(name):
         HideTests().preprocess(nbformat.v4.new_notebook(cells=[_cell(REFUSED[name])]), {})
     with pytest.raises(HiddenTestsError):
         split_hidden(REFUSED[name])
+
+
+def test_a_participants_own_cell_that_mentions_a_marker_runs_as_she_wrote_it():
+    """Only cells whose code came from the source hold hidden tests; her own code is neither cut nor refused."""
+    mine = nbformat.v4.new_code_cell("print('### BEGIN HIDDEN TESTS?')\nx = 1")
+    mine.metadata["nbgrader"] = {"grade": False, "grade_id": "q_code", "locked": False, "solution": True}
+    nb, resources = HideTests().preprocess(nbformat.v4.new_notebook(cells=[mine, _cell(CELL)]), {})
+    assert nb.cells[0].source == "print('### BEGIN HIDDEN TESTS?')\nx = 1"
+    assert "SECRET-9a7" not in nb.cells[1].source and list(resources["camp_hidden_tests"]) == [1]
