@@ -54,7 +54,7 @@ def nbgrader_settings() -> dict[str, dict[str, object]]:
             "autograde_preprocessors": [
                 "grader.widget_answers.InlineAnswers",
                 "grader.verdict.HideTests",  # the kernel never receives the hidden tests
-                "nbgrader.preprocessors.Execute",
+                "grader.kernels.SandboxedExecute",  # in the sandbox, as `camp autograde` (not as the trainer)
                 "grader.verdict.JudgeAnswers",  # they run here, on the answers the kernel recorded
                 "nbgrader.preprocessors.IgnorePattern",
                 "grader.rubric.ShowRubric",

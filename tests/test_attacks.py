@@ -3,13 +3,18 @@ and the honest participants get their right scores."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
+import warnings
 
 import nbformat
+import psutil
 import pytest
 from conftest import answer_fixture
 from conftest import answers_file as _answers
@@ -65,6 +70,14 @@ def _retyped(release, grade_id: str):
     return nb
 
 
+# Connects to the test's loopback listener (PORT) and says how it went; run as is, outside the sandbox, it
+# reaches the listener (the fixture shows that first).
+OPEN_SOCKET = (
+    "import socket\nprint('NET-TRY', flush=True)\n"
+    "try:\n    socket.create_connection(('127.0.0.1', PORT), timeout=3).sendall(b'leak')\n    print('NET-SENT')\n"
+    "except OSError as exc:\n    print('NET-FAILED', type(exc).__name__, exc.errno)"
+)
+BIG = 30_000_000  # bytes of one hostile message (the grader's limit for one message is 4 MB)
 ATTACKS = {
     # name: (code in the optional cell, widget answers)
     "infinite_loop": ("while True:\n    pass", RIGHT),
@@ -85,11 +98,14 @@ ATTACKS = {
         "print(open('OTHER').read())",
         RIGHT,
     ),
-    "open_socket": (
-        "import socket\nsocket.create_connection(('127.0.0.1', PORT), timeout=3).sendall(b'leak')",
+    "open_socket": (OPEN_SOCKET, RIGHT),
+    # a routable address outside this machine (TEST-NET-2: never answered, so nothing real is contacted)
+    "open_socket_outside": (
+        "import socket\nprint('NET-IFACES', sorted(n for _, n in socket.if_nameindex()), flush=True)\n"
+        "try:\n    socket.create_connection(('198.51.100.7', 80), timeout=3)\n    print('NET-SENT')\n"
+        "except OSError as exc:\n    print('NET-FAILED', type(exc).__name__, exc.errno)",
         RIGHT,
     ),
-    "open_socket_internet": ("import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=3)", RIGHT),
     "search_canary": (
         "import os, sys\nprint('SEARCHING', flush=True)\n"
         "for k, v in os.environ.items():\n"
@@ -139,7 +155,40 @@ ATTACKS = {
         RIGHT,
     ),
     "pasted_key": (f"OPENAI_API_KEY = {KEY!r}", RIGHT),
+    # one huge message each, over the grader's 4 MB for a message: a display, an error (its message and its
+    # reply), an answer record
+    "display_flood": (
+        f"from IPython.display import display\ndisplay({{'text/plain': 'x' * {BIG}}}, raw=True)",
+        RIGHT,
+    ),
+    "error_flood": (
+        "class Big(Exception):\n    def _render_traceback_(self):\n"
+        f"        return ['x' * {BIG // 2}]\nraise Big('y' * {BIG // 2})",
+        RIGHT,
+    ),
+    "answer_flood": (
+        "from IPython.display import display\nfrom camp.check import ANSWER_MIME\n"
+        f"display({{ANSWER_MIME: {{'qid': 'q1_run_key', 'value': 'x' * {BIG}}}, 'text/plain': ''}}, raw=True)",
+        RIGHT,
+    ),
+    # one message of a hundred 3 MB parts: each part is under zmq's MAXMSGSIZE, the message is 300 MB
+    "multipart_flood": (
+        "ip = get_ipython()\nip.display_pub.session.send(ip.display_pub.pub_socket, 'display_data', "
+        "{'data': {'text/plain': 'b'}, 'metadata': {}}, parent=ip.display_pub.parent_header, "
+        "buffers=[b'y' * 3_000_000] * 100)",
+        RIGHT,
+    ),
+    # many answer records, each under its own cap: outside a test cell they count like any other output
+    "answer_spam": (
+        "from IPython.display import display\nfrom camp.check import ANSWER_MIME\nfor _ in range(200):\n"
+        "    display({ANSWER_MIME: {'qid': 'q1_run_key', 'value': 'x' * 60_000}, 'text/plain': ''}, raw=True)",
+        RIGHT,
+    ),
 }
+FLOODS = ["display_flood", "error_flood", "answer_flood", "multipart_flood"]
+# Honest: prints 950 000 characters in each of the six optional cells (each under the 1 MB a cell, 5.7 MB in all,
+# over the 5 MB a notebook), then answers every item.
+PRINTS = [item.removesuffix("_test") + "_code" for item in ITEMS]
 NOTEBOOK_ATTACKS = {
     "deleted_grade_cell": lambda nb: _without(nb, "q2_cell_kind_test"),
     "duplicated_grade_cell": lambda nb: _duplicated(nb, "q2_cell_kind_test"),
@@ -147,9 +196,75 @@ NOTEBOOK_ATTACKS = {
 }
 
 
+class WorkerMemory:
+    """Samples the resident memory of the grading workers (children of multiprocessing's forkserver) while a
+    batch runs; `base` is the forkserver's own (a worker starts as a copy of it)."""
+
+    def __init__(self):
+        self.peak: dict[int, int] = {}
+        self.base = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            for proc in me.children(recursive=True):
+                try:
+                    if "multiprocessing.forkserver" not in " ".join(proc.cmdline()):
+                        continue
+                    rss = proc.memory_info().rss
+                    if proc.ppid() == me.pid:
+                        self.base = max(self.base, rss)
+                    else:
+                        self.peak[proc.pid] = max(self.peak.get(proc.pid, 0), rss)
+                except psutil.Error:
+                    pass
+            self._stop.wait(0.005)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class Listener:
+    """A loopback listener that accepts (and records) every connection until it is closed."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.received: list[bytes] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return  # closed
+            with conn:
+                conn.settimeout(5)
+                try:
+                    self.received.append(conn.recv(100) or b"(connected)")
+                except OSError:
+                    self.received.append(b"(connected)")
+
+    def close(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        self.thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """One batch: every attack above plus three honest participants, graded by the engine."""
+    """One batch: every attack above plus four honest participants, graded by the engine."""
     strong = sandbox.bwrap_works()
     if not strong and os.geteuid() == 0:
         pytest.skip(
@@ -157,26 +272,29 @@ def batch(tmp_path_factory):
             "`make test` installs bubblewrap"
         )
     home = tmp_path_factory.mktemp("attack-home")
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    received: list[bytes] = []
-
-    def accept():
-        listener.settimeout(60)
-        try:
-            conn, _ = listener.accept()
-            received.append(conn.recv(100))
-        except OSError:
-            pass
-
-    threading.Thread(target=accept, daemon=True).start()
+    listener = Listener()
+    # The same socket code, outside the sandbox, does reach the listener: so the listener works.
+    control = subprocess.run(
+        [sys.executable, "-c", OPEN_SOCKET.replace("PORT", str(listener.port))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    for _ in range(500):
+        if listener.received:
+            break
+        threading.Event().wait(0.01)
+    before_batch = list(listener.received)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CAMP_HOME", str(home))
         if (
             not strong
         ):  # the limits, verdicts and flags are tested anyway; the file/network tests say they skip
-            print("bubblewrap is not available: the attack suite runs in the WEAK sandbox mode")
+            warnings.warn(
+                "bubblewrap is not available: the attack suite runs in the WEAK sandbox mode; the file, network "
+                "and canary tests are skipped (install the Debian package bubblewrap to run them)",
+                stacklevel=1,
+            )
             mp.setenv("CAMP_SANDBOX", "off")
         mp.setenv("OPENAI_API_KEY", "sk-" + CANARY)  # the trainer's own secret, in the trainer's environment
         mp.setenv("CAMP_TRAINER_NOTE", CANARY)
@@ -208,9 +326,13 @@ def batch(tmp_path_factory):
         put("honest1", release_nb, _answers(RIGHT))
         put("honest2", release_nb, _answers({**RIGHT, "q1_run_key": "B"}))
         put("honest3", release_nb, _answers(RIGHT))
+        printer = release_nb
+        for grade_id in PRINTS:
+            printer = _with_code(printer, "print('p' * 950_000)", grade_id)
+        put("honest_printer", printer, _answers(RIGHT))
         for name, (code, values) in ATTACKS.items():
             code = code.replace("GRADEBOOK", str(paths.gradebook_path())).replace("OTHER", str(other))
-            code = code.replace("PORT", str(listener.getsockname()[1]))
+            code = code.replace("PORT", str(listener.port))
             put(name, _with_code(release_nb, code), _answers(values))
         for name, change in NOTEBOOK_ATTACKS.items():
             put(name, change(release_nb), _answers(RIGHT))
@@ -221,9 +343,15 @@ def batch(tmp_path_factory):
             home / "course" / "release" / A / f"{A}.ipynb", submitted / "renamed_notebook" / A / "mine.ipynb"
         )
         before = other.read_text(encoding="utf-8")
-        result = engine.autograde_batch(
-            assignment=A, workers=2, cell_timeout=4, notebook_timeout=25, show_progress=False
-        )
+        memory = WorkerMemory()
+        try:
+            result = engine.autograde_batch(
+                assignment=A, workers=2, cell_timeout=4, notebook_timeout=25, show_progress=False
+            )
+        finally:
+            memory.stop()
+        listening = listener.thread.is_alive()  # it accepted connections for the whole batch
+        listener.close()
         from nbgrader.api import Gradebook
 
         scores = {}
@@ -239,9 +367,12 @@ def batch(tmp_path_factory):
             "other_before": before,
             "strong": strong,
             "other_after": other.read_text(encoding="utf-8"),
-            "received": received,
+            "control": control.stdout,
+            "received_before_batch": before_batch,
+            "received": listener.received,
+            "listening_to_the_end": listening,
+            "memory": memory,
         }
-    listener.close()
 
 
 def _strong(batch) -> None:
@@ -254,9 +385,14 @@ def _outputs(batch, student) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _printed(batch, student) -> str:
+    nb = json.loads(_outputs(batch, student))
+    return "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+
+
 def test_the_batch_finishes_and_honest_participants_get_their_scores(batch):
     result, scores = batch["result"], batch["scores"]
-    assert len(result.outcome) == 3 + len(ATTACKS) + len(NOTEBOOK_ATTACKS) + 2
+    assert len(result.outcome) == 4 + len(ATTACKS) + len(NOTEBOOK_ATTACKS) + 2
     assert sum(scores["honest1"].values()) == FULL and sum(scores["honest3"].values()) == FULL
     assert scores["honest2"]["q1_run_key_test"] == 0 and sum(scores["honest2"].values()) == FULL - 1
     assert "honest1" not in result.review and "honest2" not in result.review
@@ -285,6 +421,81 @@ def test_a_killed_or_wedged_kernel_keeps_the_score_of_what_ran(batch, name):
     assert batch["result"].outcome[name] == "graded"
     assert sum(batch["scores"][name].values()) == 0
     assert "this cell did not run because the kernel had stopped" in _outputs(batch, name)
+
+
+@pytest.mark.parametrize("name", [*FLOODS, "answer_spam"])
+def test_a_huge_message_is_dropped_and_the_cell_says_so(batch, name):
+    """A display, an error or an answer of 30 MB, 300 MB in one message of many parts, 12 MB of answer records:
+    the cell says the output limit was reached, and the autograded notebook stays small."""
+    assert batch["result"].outcome[name] == "graded"
+    text = _outputs(batch, name)
+    assert len(text) < 3_000_000
+    assert "output limit reached" in text
+
+
+WORKER_GROWTH = 150_000_000  # bytes a grading worker may grow by over the forkserver it was forked from
+
+
+def _growth(memory: WorkerMemory) -> dict[int, int]:
+    """Each worker's peak memory above the forkserver's (workers that never got going are left out)."""
+    assert memory.base > 0 and memory.peak, (memory.base, memory.peak)
+    return {pid: peak - memory.base for pid, peak in memory.peak.items() if peak > memory.base}
+
+
+def test_no_huge_message_lands_in_a_grading_worker(batch):
+    """Sampled every few ms while the batch ran: no worker grew by half of the 300 MB message, or by much more
+    than the honest notebook that prints 5.7 MB costs."""
+    growth = _growth(batch["memory"])
+    print("worker growth with the relay (MB):", sorted(round(g / 1e6) for g in growth.values()))
+    assert len(growth) == 2 and max(growth.values()) < WORKER_GROWTH, growth
+
+
+@pytest.fixture(scope="module")
+def unrelayed(tmp_path_factory):
+    """The relay switched off (zmq's MAXMSGSIZE alone): one honest participant and the many-part flood."""
+    if not sandbox.bwrap_works() and os.geteuid() == 0:
+        pytest.skip("no bubblewrap, and as root the grader refuses the weak mode")
+    home = tmp_path_factory.mktemp("attack-unrelayed")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CAMP_HOME", str(home))
+        mp.setenv("CAMP_UNSAFE_TEST_SWITCHES", "no-relay")
+        if not sandbox.bwrap_works():
+            mp.setenv("CAMP_SANDBOX", "off")
+        from grader.course import init_course, release
+
+        init_course()
+        release(assignments=[A])
+        release_nb = nbformat.read(home / "course" / "release" / A / f"{A}.ipynb", as_version=4)
+        for student, code in (("honest1", ""), ("multipart_flood", ATTACKS["multipart_flood"][0])):
+            folder = home / "course" / "submitted" / student / A
+            folder.mkdir(parents=True)
+            nbformat.write(_with_code(release_nb, code), folder / f"{A}.ipynb")
+            (folder / "answers.json").write_text(_answers(RIGHT), encoding="utf-8")
+        memory = WorkerMemory()
+        try:
+            result = engine.autograde_batch(
+                assignment=A, workers=1, cell_timeout=20, notebook_timeout=60, show_progress=False
+            )
+        finally:
+            memory.stop()
+    return {"result": result, "memory": memory}
+
+
+def test_without_the_relay_the_many_part_message_lands_in_the_worker(unrelayed):
+    """zmq checks each part against MAXMSGSIZE and keeps all parts until the last: 300 MB reach the worker."""
+    assert unrelayed["result"].outcome == {"honest1": "graded", "multipart_flood": "graded"}
+    growth = _growth(unrelayed["memory"])
+    print("worker growth without the relay (MB):", sorted(round(g / 1e6) for g in growth.values()))
+    assert max(growth.values()) > WORKER_GROWTH, growth
+
+
+def test_an_honest_notebook_that_prints_a_lot_keeps_every_answer(batch):
+    """5.7 MB printed (over the 5 MB a notebook): the last print is cut, every answer after it still counts."""
+    assert batch["scores"]["honest_printer"] == batch["scores"]["honest1"]
+    assert sum(batch["scores"]["honest_printer"].values()) == FULL
+    text = _outputs(batch, "honest_printer")
+    assert "output limit reached" in text and len(text) < 6_000_000
+    assert "honest_printer" not in batch["result"].review
 
 
 def test_ignoring_interrupts_hits_the_notebook_time_limit(batch):
@@ -317,12 +528,28 @@ def test_another_participants_folder_cannot_be_written(batch):
     assert "FileNotFoundError" in _outputs(batch, "write_other_participant")
 
 
-@pytest.mark.parametrize("name", ["open_socket", "open_socket_internet"])
-def test_there_is_no_network(batch, name):
+def test_there_is_no_network_to_this_machine(batch):
+    """The listener accepted for the whole batch, and the same code reached it from outside the sandbox."""
     _strong(batch)
-    assert batch["received"] == []
-    text = _outputs(batch, name)
-    assert "OSError" in text or "ConnectionRefusedError" in text or "Network is unreachable" in text
+    assert "NET-SENT" in batch["control"] and batch["received_before_batch"] == [b"leak"], batch["control"]
+    assert batch["listening_to_the_end"]
+    printed = _printed(batch, "open_socket")
+    assert "NET-TRY" in printed, "the attack ran"
+    assert "NET-FAILED" in printed and "NET-SENT" not in printed, printed[-500:]
+    assert batch["received"] == batch["received_before_batch"], (
+        "nothing reached the listener during the batch"
+    )
+
+
+def test_there_is_no_network_interface_but_loopback(batch):
+    """No route anywhere: the kernel's namespace holds only `lo`, so an address outside is unreachable at once."""
+    _strong(batch)
+    host = sorted(name for _, name in socket.if_nameindex())
+    if host == ["lo"]:
+        pytest.skip("this machine itself has no network interface but loopback: nothing to hide")
+    printed = _printed(batch, "open_socket_outside")
+    assert "NET-IFACES ['lo']" in printed, printed[-500:]
+    assert f"NET-FAILED OSError {errno.ENETUNREACH}" in printed, printed[-500:]
 
 
 def test_canary_in_hidden_tests_and_trainer_environment_is_not_found(batch):
@@ -387,6 +614,96 @@ def test_broken_notebooks_are_ungradable_with_reasons(batch):
     outcome = batch["result"].outcome
     assert outcome["corrupt_json"] == "ungradable: notebook is not valid JSON"
     assert outcome["renamed_notebook"].startswith("ungradable: notebook 00-start-here.ipynb missing")
+
+
+# -- nbgrader's own road: `nbgrader autograde` and the Formgrader's Autograde button --------------------------------
+PROBE = (
+    "import os\nprint('PROBE uid', os.getuid(), flush=True)\n"
+    "print('PROBE secret', any('CANARY' in v for v in os.environ.values()), flush=True)\n"
+    "try:\n    print('PROBE source', 'BEGIN HIDDEN TESTS' in open(SOURCE).read())\n"
+    "except OSError as exc:\n    print('PROBE source', type(exc).__name__)"
+)
+
+
+def _nbgrader_api(stock_execute: bool = False):
+    """nbgrader's API with the camp's config, as the Formgrader's button and `nbgrader autograde` use it; with
+    `stock_execute`, nbgrader's own Execute in its place (the defence off)."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from grader import config as camp_config
+
+    cfg = camp_config.traitlets_config()
+    if stock_execute:
+        cfg.Autograde.autograde_preprocessors = [
+            "nbgrader.preprocessors.Execute" if p == "grader.kernels.SandboxedExecute" else p
+            for p in cfg.Autograde.autograde_preprocessors
+        ]
+    return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+
+
+@pytest.fixture(scope="module")
+def nbgrader_road(batch):
+    """The same probe graded through nbgrader's API with the camp's Execute and with nbgrader's own; and a
+    submission holding a symlink. (In the batch's camp folder and trainer environment: its secrets are set.)"""
+    home = batch["home"]
+    source = home / "course" / "source" / A / f"{A}.ipynb"
+    release_nb = nbformat.read(home / "course" / "release" / A / f"{A}.ipynb", as_version=4)
+    probe = _with_code(release_nb, PROBE.replace("SOURCE", repr(str(source))))
+    for student, nb in (("probe_camp", probe), ("probe_stock", probe), ("linked", release_nb)):
+        folder = home / "course" / "submitted" / student / A
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{A}.ipynb")
+        (folder / "answers.json").write_text(_answers(RIGHT), encoding="utf-8")
+    os.symlink("/etc/passwd", home / "course" / "submitted" / "linked" / A / "notes.txt")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CAMP_HOME", str(home))
+        mp.setenv("OPENAI_API_KEY", "sk-" + CANARY)  # the trainer's own secret, in the trainer's environment
+        if not batch["strong"]:
+            mp.setenv("CAMP_SANDBOX", "off")
+        results = {
+            "probe_camp": _nbgrader_api().autograde(A, "probe_camp", force=True, create=True),
+            "probe_stock": _nbgrader_api(stock_execute=True).autograde(
+                A, "probe_stock", force=True, create=True
+            ),
+            "linked": _nbgrader_api().autograde(A, "linked", force=True, create=True),
+        }
+    return {"results": results, "home": home}
+
+
+def _probe(road, student) -> dict[str, str]:
+    assert road["results"][student]["success"], road["results"][student]["log"][-2000:]
+    printed = _printed({"home": road["home"]}, student)
+    return dict(line.split(" ", 2)[1:] for line in printed.splitlines() if line.startswith("PROBE "))
+
+
+def test_nbgrader_and_the_formgrader_run_participant_code_in_the_sandbox(nbgrader_road, batch):
+    """Through nbgrader's API with the camp's config, the probe is not the trainer, sees no secret of the trainer
+    and cannot open the course's source; with nbgrader's own Execute (the defence off) it does all three."""
+    _strong(batch)
+    camp, stock = _probe(nbgrader_road, "probe_camp"), _probe(nbgrader_road, "probe_stock")
+    assert stock == {"uid": str(os.getuid()), "secret": "True", "source": "True"}, stock
+    assert camp["uid"] != "0" and camp["uid"] != str(os.getuid()), camp
+    assert camp["secret"] == "False" and camp["source"] == "FileNotFoundError", camp
+
+
+def test_nbgrader_refuses_a_submission_holding_a_link(nbgrader_road):
+    result = nbgrader_road["results"]["linked"]
+    assert not result["success"]
+    assert (
+        "notes.txt: a link" in result["log"] and "links and special files are never graded" in result["log"]
+    )
+    assert not (nbgrader_road["home"] / "course" / "autograded" / "linked" / A / f"{A}.ipynb").exists()
+
+
+def test_as_root_without_bubblewrap_nbgrader_refuses_to_grade(nbgrader_road, monkeypatch):
+    if os.geteuid() != 0:
+        pytest.skip("a refusal for root only (as a normal user the weak mode grades, and says so)")
+    monkeypatch.setenv("CAMP_HOME", str(nbgrader_road["home"]))
+    monkeypatch.setenv("CAMP_SANDBOX", "off")
+    result = _nbgrader_api().autograde(A, "probe_camp", force=True, create=True)
+    assert not result["success"]
+    assert "refusing to grade as root without bubblewrap" in result["log"], result["log"][-2000:]
 
 
 def test_weak_sandbox_says_so_loudly_and_keeps_the_trainers_secrets(monkeypatch, tmp_path):

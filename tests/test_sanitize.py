@@ -344,7 +344,7 @@ def test_config_wires_the_sanitizer_into_autograde_feedback_and_the_formgrader()
     settings = camp_config.nbgrader_settings()
     steps = settings["Autograde"]["autograde_preprocessors"]
     name = "grader.sanitize.SafeHTML"
-    assert steps.index("nbgrader.preprocessors.Execute") < steps.index(name)
+    assert steps.index("grader.kernels.SandboxedExecute") < steps.index(name)
     assert steps.index(name) < steps.index(
         "grader.keepgrades.KeepManualGrades"
     )  # nbgrader's SaveAutoGrades, kept
