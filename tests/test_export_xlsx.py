@@ -124,3 +124,51 @@ def test_export_refuses_an_unknown_suffix(camp, tmp_path, capsys):
     assert main(["export", "grades", "--to", str(tmp_path / "grades.ods")]) == 1
     assert ".csv or .xlsx" in capsys.readouterr().err
     assert not (tmp_path / "grades.ods").exists()
+
+
+def test_xlsx_writes_every_formula_start_as_text(fresh_home, tmp_path):
+    """Roster names, districts and forged gradebook ids beginning with each of = + - @ tab CR read back from the
+    XLSX as text cells holding exactly that text, marked quote-prefixed, with no formula anywhere in the file."""
+    import json
+
+    from nbgrader.api import Gradebook
+    from openpyxl import load_workbook
+    from test_exports import HOSTILE_IDS, HOSTILE_NAMES
+
+    from camp import paths
+
+    assert sorted({t[0] for t in HOSTILE_NAMES}) == sorted(FORMULA_START)
+    assert sorted({t[0] for t in HOSTILE_IDS}) == sorted(FORMULA_START)
+    paths.ensure_tools_on_path()
+    paths.course_root().mkdir(parents=True)
+    people = {
+        f"p{i:03d}": {"name": name, "district": name, "role": "worker", "phone": ""}
+        for i, name in enumerate(HOSTILE_NAMES)
+    }
+    (paths.home() / "roster.json").write_text(json.dumps(people, ensure_ascii=False), encoding="utf-8")
+    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
+        gb.update_or_create_assignment("00-start-here")
+        for student in [*people, *HOSTILE_IDS]:
+            gb.update_or_create_student(student, first_name=student if student in HOSTILE_IDS else "")
+            gb.add_submission("00-start-here", student)
+    out = tmp_path / "grades.xlsx"
+    _export(out)
+
+    def read(text: str) -> str:  # what any XML reader gives back: a CR in XML text is read as LF
+        return text.replace("\r", "\n")
+
+    sheet = load_workbook(out).active
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert len(rows) == len(people) + len(HOSTILE_IDS)
+    planted = [(rows[pid][1], p["name"]) for pid, p in people.items()]
+    planted += [(rows[pid][2], p["district"]) for pid, p in people.items()]
+    planted += [(rows[read(f)][0], f) for f in HOSTILE_IDS] + [(rows[read(f)][1], f) for f in HOSTILE_IDS]
+    assert len(planted) == 4 * 6
+    for cell, text in planted:
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (read(text), "s", True), (
+            cell.coordinate,
+            text,
+        )
+    with zipfile.ZipFile(out) as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/"))
+    assert "<f>" not in xml and "<f " not in xml and 'quotePrefix="1"' in xml
