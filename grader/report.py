@@ -202,7 +202,7 @@ def _people(students: pd.DataFrame, people: dict[str, dict[str, str]]) -> pd.Dat
     }
     for s in students.itertuples():
         if s.id not in rows:
-            parts = [x.strip() for x in (s.first_name, s.last_name) if isinstance(x, str) and x.strip()]
+            parts = [x for x in (s.first_name, s.last_name) if isinstance(x, str) and x.strip()]  # kept as is
             name = " ".join(dict.fromkeys(parts))  # a one-word name is stored as both (roster.split_name)
             rows[s.id] = {"id": s.id, "name": name, "district": "", "role": ""}
     frame = pd.DataFrame(list(rows.values()), columns=["id", "name", "district", "role"])
