@@ -7,6 +7,11 @@
 - Indian mobile numbers with any separators (spaces, dots, dashes, brackets; +91, 0091, 0) and every
   roster phone -> [फ़ोन/phone]
 - 6-digit PIN codes (`462001`, `462 001`) -> [पिन/pin]
+- home addresses -> [पता/address]: what follows `पता:` or `address:` up to the end of the sentence; a house,
+  plot, flat, ward, lane or sector number (`मकान नं. 12`, `H.No. 45/2`, `वार्ड 4`, `गली नं. 3`, `Plot 7`); a
+  number followed within three words by a street word (`12, शांति नगर`, `45 MG Road`, `7 गांधी कॉलोनी`,
+  `मोहल्ला`, `गली`, `मार्ग`); each with up to three short comma-separated parts after it (`, Near Bus Stand,
+  Bhopal`). Times (`10 बजे`), counts (`200 लोग`), `नगर निगम` and `रोड शो` are not addresses
 - the participant's id and every roster id -> [id]
 - roster names and the participant's gradebook names, whole or by parts of three letters or more, written
   in either script: `रवि कुमार` is found for a roster's `Ravi Kumar` and the reverse -> [नाम/name]
@@ -26,15 +31,16 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-NAME, ID, PHONE, EMAIL, AADHAAR, PIN = (
+NAME, ID, PHONE, EMAIL, AADHAAR, PIN, ADDRESS = (
     "[नाम/name]",
     "[id]",
     "[फ़ोन/phone]",
     "[email]",
     "[आधार/aadhaar]",
     "[पिन/pin]",
+    "[पता/address]",
 )
-LABELS = (NAME, ID, PHONE, EMAIL, AADHAAR, PIN)
+LABELS = (NAME, ID, PHONE, EMAIL, AADHAAR, PIN, ADDRESS)
 
 _WORD_EDGE = r"\w\u0900-\u097F"  # Devanagari vowel signs are not \w, so \b would split words
 _D = "[0-9\u0966-\u096f]"  # a digit, ASCII or Devanagari
@@ -49,6 +55,40 @@ _PHONE = re.compile(
 )
 _PIN = re.compile(
     rf"{_NOT_AFTER_DIGIT}(?<![A-Za-z])[1-9१-९]{_D}{{2}}\s?{_D}{{3}}{_NOT_BEFORE_DIGIT}(?![A-Za-z])"
+)
+# Addresses. A word (Latin or Devanagari letters, dots); the end of a word; where an address part may stop.
+_AW = r"[A-Za-z\u0900-\u0963\u0971-\u097f.]+"
+_END = rf"(?![{_WORD_EDGE}])"
+#: Words that number a house, plot, flat, ward, lane, sector or block (`मकान नं.`, `H.No.`, `वार्ड`).
+_UNIT = (
+    r"(?:house|h\.?\s?no|flat|plot|ward|gali|lane|street|sector|block|quarter|qtr|"
+    r"मकान|म\.\s?नं|घर|प्लॉट|प्लाट|फ़्लैट|फ्लैट|वार्ड|गली|सेक्टर|ब्लॉक|ब्लाक|क्वार्टर)"
+)
+_NUMBER_WORD = r"(?:no|nos|number|नं|नंबर|क्रमांक|क्र)\.?"
+#: Words that end a street or locality name (`शांति नगर`, `MG Road`, `गांधी कॉलोनी`).
+_STREET = (
+    r"(?:nagar|colony|road|rd|marg|street|lane|mohalla|gali|basti|vihar|society|apartments?|"
+    r"नगर|कॉलोनी|कालोनी|कोलोनी|रोड|मार्ग|मोहल्ला|मुहल्ला|गली|सड़क|बस्ती|विहार|सोसाइटी)"
+)
+_NOT_STREET = r"(?!\s*(?:निगम|पालिका|पंचायत|nigam|palika|शो|show))"
+_NOT_YEAR = r"(?!(?:19|20)\d\d(?!\d))"  # in 2024 the road ...
+_NOT_SMALL = rf"(?!(?:the|a|an|of|to|in|on|at|is|was|और|के|की|का|में|से|पर){_END})"  # not inside a sentence
+_NOT_AMOUNT = r"(?!\s*(?:बजे|baje|am\b|pm\b|a\.m|p\.m|लोग|people|%|:))"
+_ADDRESS_PART = (
+    rf"(?:{_UNIT}\.?{_END}\s*(?:{_NUMBER_WORD})?\s*[:#\-]?\s*{_D}[\w/\-]*"  # वार्ड 4, मकान नं. 12, H.No. 45/2
+    rf"|(?<![\w/\-]){_NOT_YEAR}{_D}[\w/\-]*{_NOT_AMOUNT},?\s+(?:{_NOT_SMALL}{_AW}\s+){{0,2}}{_STREET}{_END}"
+    rf"{_NOT_STREET})"
+)
+_CHUNK = r"[\w\u0900-\u097f./\-\[\]]+"  # one word of an address part (a label such as [पिन/pin] too)
+#: An address: a part, then up to three short comma-separated parts (`, Near Bus Stand, Bhopal 462001`).
+_ADDRESS = re.compile(
+    rf"{_ADDRESS_PART}(?:\s*,\s*(?!(?:and|और|तथा){_END}){_CHUNK}(?:[ \t]+{_NOT_SMALL}{_CHUNK}){{0,2}}){{0,3}}",
+    re.IGNORECASE,
+)
+#: `पता:` / `address:` labels what follows, to the end of its sentence.
+_LABELLED = re.compile(
+    r"(?<![\w\u0900-\u097f])(पता|address|addr\.?)(\s*[:：]\s*)(?:(?![\n।!?;]|\.(?:\s|$)).){1,120}",
+    re.IGNORECASE,
 )
 #: A word for name matching: Latin or Devanagari letters and signs (not the danda, not digits).
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0900-\u0963\u0971-\u097f\u200c\u200d]+")
@@ -200,7 +240,7 @@ def scrub(
     names: Iterable[str] = (),
     people: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
-    """`text` without e-mails, Aadhaar-like numbers, phones, PIN codes, nor any participant's id or name.
+    """`text` without e-mails, Aadhaar-like numbers, phones, PIN codes, addresses, nor any participant's id or name.
 
     `people` is the roster ({id: {name, phone, ...}}; default: the camp's roster). `student` and `names`
     (the participant's own id and gradebook names) are removed as well.
@@ -217,6 +257,8 @@ def scrub(
     for phone in {p.get("phone", "") for p in people.values()} - {""}:
         text = text.replace(phone, PHONE)
     text = _PIN.sub(PIN, text)
+    text = _LABELLED.sub(lambda m: m.group(1) + m.group(2) + ADDRESS, text)
+    text = _ADDRESS.sub(ADDRESS, text)
     if ids:
         alternatives = "|".join(re.escape(t) for t in sorted(ids, key=len, reverse=True))
         pattern = re.compile(rf"(?<![{_WORD_EDGE}])(?:{alternatives})(?![{_WORD_EDGE}])", re.IGNORECASE)

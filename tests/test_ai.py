@@ -647,6 +647,10 @@ PLANTED = {
     "462001": "a PIN code",
     "452 001": "a PIN code with a space",
     "sunita.verma@gmail.com": "an e-mail address",
+    "मकान नं. 12, शांति नगर": "a house number and street, in Devanagari",
+    "H.No. 45/2, Gandhi Colony, Bhopal": "a house number, colony and town, in Latin letters",
+    "गली नं. 3, मोहल्ला इमामबाड़ा": "a lane number and mohalla",
+    "14 MG Road": "a number and road",
 }
 
 
@@ -676,7 +680,10 @@ def test_planted_personal_data_never_arrives(fresh_home, fake):
                 assert number not in flat, what
         for word in ("रवि", "कुमार", "Sunita", "Verma", "मीना", "देवी", "p001", "p003"):
             assert word.lower() not in body.lower(), word
+        for word in ("शांति", "45/2", "Gandhi", "इमामबाड़ा", "MG Road", "वार्ड 4"):  # no part of an address
+            assert word.lower() not in body.lower(), word
         assert "[नाम/name]" in body and "[आधार/aadhaar]" in body and "[पिन/pin]" in body
+        assert "[पता/address]" in body
 
 
 @pytest.mark.parametrize(
@@ -692,6 +699,15 @@ def test_planted_personal_data_never_arrives(fresh_home, fake):
         ("PIN 462 001, Bhopal", "PIN [पिन/pin], Bhopal"),
         ("मेरा ईमेल ravi_k+camp@mail.example.co.in है", "मेरा ईमेल [email] है"),
         ("Ravindra and Kumari came; 2025-26 at 10:00, 3/4 marks", None),  # None: unchanged
+        ("पता: वार्ड 4, भोपाल 462001. कल मिलें", "पता: [पता/address]. कल मिलें"),
+        ("मकान नं. 12, शांति नगर, भोपाल में", "[पता/address] में"),
+        ("I live at H.No. 45/2, Gandhi Colony; call me", "I live at [पता/address]; call me"),
+        ("मैं 7 गांधी कॉलोनी में रहता हूँ", "मैं [पता/address] में रहता हूँ"),
+        ("Plot 7, Sector 3, Indore", "[पता/address]"),
+        ("वार्ड 5, और फिर हमने पोस्ट किया", "[पता/address], और फिर हमने पोस्ट किया"),
+        ("नगर निगम की बैठक कल 10 बजे गांधी चौक पर, 200 लोग आए", None),
+        ("10 बजे शांति नगर में बैठक; रोड शो; मार्गदर्शन; मुझे पता है", None),
+        ("in 2024 the road was built; 3 लोग, 2 गाँव", None),
     ],
 )
 def test_scrub_cases(fresh_home, text, expected):
