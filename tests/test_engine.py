@@ -18,7 +18,7 @@ import pytest
 from conftest import answer_fixture, answer_with_widgets, assignment_ids, release_notebook
 
 from camp import paths
-from grader import bench, engine
+from grader import bench, course, engine
 from grader.course import autograde as nbgrader_autograde
 from grader.course import init_course
 
@@ -82,7 +82,11 @@ def test_engine_gives_the_same_scores_and_notebooks_as_nbgrader(camp):
     stock = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
     for assignment in assignment_ids():
         for student in submitted_students(assignment=assignment):
-            assert stock.autograde(assignment, student, force=True)["success"]
+            for _attempt in range(1 + course.KERNEL_START_RETRIES):  # its TCP port taken meanwhile: once more
+                result = stock.autograde(assignment, student, force=True)
+                if result["success"] or not course._kernel_never_started(result):
+                    break
+            assert result["success"], result.get("error")
     assert bench._scores() == reference
     right = {k: v for k, v in reference.items() if k[1].startswith("right") and k[2].endswith("_test")}
     wrong = {k: v for k, v in reference.items() if k[1].startswith("wrong") and k[2].endswith("_test")}

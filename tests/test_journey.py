@@ -104,12 +104,27 @@ def test_a_kernel_port_taken_by_another_program_is_retried_not_failed(fresh_home
     """Another program takes the TCP port nbgrader picked for its kernel: the submission is graded anyway.
 
     The port is really taken (a socket of this test listens on it), so the first kernel really dies on bind;
-    with the retry switched off the same submission is reported ungradable, so the test can fail.
+    with the retry switched off the same submission is reported ungradable, so the test can fail. The camp's own
+    config grades in sandboxed kernels on Unix sockets (SandboxedExecute), where no port can be taken; nbgrader's
+    own Execute (TCP) is what a course graded with stock settings, and the engine test's reference, still use.
     """
     import socket
 
     from jupyter_client.connect import LocalPortCache
 
+    from grader import config as camp_config
+
+    stock_config = camp_config.traitlets_config
+
+    def with_nbgraders_own_execute():
+        cfg = stock_config()
+        cfg.Autograde.autograde_preprocessors = [
+            "nbgrader.preprocessors.Execute" if p == "grader.kernels.SandboxedExecute" else p
+            for p in cfg.Autograde.autograde_preprocessors
+        ]
+        return cfg
+
+    monkeypatch.setattr(camp_config, "traitlets_config", with_nbgraders_own_execute)
     course.init_course()
     release = fresh_home / "course" / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     (fresh_home / "course" / "submitted" / "good" / ASSIGNMENT).mkdir(parents=True)
