@@ -848,6 +848,10 @@ class SandboxedExecute(CampExecute):
     def __init__(self, *args: Any, **kwargs: Any):
         ensure_zygote()
         super().__init__(*args, **kwargs)
+        if (
+            _OWN_ZYGOTE is not None and not ZYGOTE.sandbox.strong
+        ):  # never silent: the Formgrader's log says it
+            self.log.warning("%s", ZYGOTE.sandbox.describe())
 
     def preprocess(self, nb, resources=None, km=None):
         if ZYGOTE is not None and _OWN_ZYGOTE is None:  # an engine worker: the engine checked and cleans up
