@@ -3,8 +3,8 @@
 Builds N honest submissions of the real assignments in a temporary course (answered through the widgets in real
 kernels, a mix of right and typically wrong answers from grader/data/answers), then, for each repetition, grades
 two fresh copies of that course: one with nbgrader's own command line (`nbgrader autograde "*"`: one process for
-every submission, with the camp's nbgrader configuration, hidden tests judged as in the engine), one with
-`camp autograde` (all assignments in one batch). The order alternates between repetitions. Each run is timed
+every submission, with the camp's nbgrader configuration but nbgrader's own Execute, hidden tests judged as in the
+engine), one with `camp autograde` (all assignments in one batch). The order alternates between repetitions. Each run is timed
 from outside (wall clock), with the CPU time of everything it started (its own cgroup's `cpuacct.usage` where
 the bench may create one, else a sampled process tree) and what the rest of the machine used meanwhile.
 It checks that both graded every submission with the same scores and the same autograded notebooks, and
@@ -274,15 +274,28 @@ def run_measured(cmd: list[str], *, cwd: Path, env: dict[str, str]) -> Run:
 
 
 # -- the benchmark -----------------------------------------------------------------------------------------------
-def _copy_course(template: Path, dest: Path) -> dict[str, str]:
-    """A fresh copy of the prepared course with its own configuration; returns the environment to grade it."""
+def _copy_course(template: Path, dest: Path, *, stock_execute: bool = False) -> dict[str, str]:
+    """A fresh copy of the prepared course with its own configuration; returns the environment to grade it.
+
+    With `stock_execute` the copy's nbgrader runs each notebook with nbgrader's own Execute (a kernel started
+    for every notebook), as stock nbgrader does: the camp's config would otherwise run it in the camp's sandboxed
+    zygote (SandboxedExecute), which is the engine's own kernel machinery and not the baseline.
+    """
     from grader import config, lab
 
     shutil.copytree(template, dest, symlinks=True, ignore=shutil.ignore_patterns("bench-variants"))
     before = os.environ.get("CAMP_HOME")
     os.environ["CAMP_HOME"] = str(dest)
     try:
-        config.write()  # nbgrader_config.py names the course root and the gradebook: this copy's own
+        folder = config.write()  # nbgrader_config.py names the course root and the gradebook: this copy's own
+        if stock_execute:
+            with (folder / "nbgrader_config.py").open("a", encoding="utf-8") as f:
+                f.write(
+                    "c.Autograde.autograde_preprocessors = [\n"
+                    "    'nbgrader.preprocessors.Execute' if p == 'grader.kernels.SandboxedExecute' else p\n"
+                    "    for p in c.Autograde.autograde_preprocessors\n"
+                    "]  # the bench's baseline: nbgrader's own Execute\n"
+                )
         return lab.lab_env()
     finally:
         os.environ["CAMP_HOME"] = before or ""
@@ -387,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             homes: dict[str, Path] = {}
             for tool in order:
                 home = homes[tool] = root / f"r{rep}-{tool}"
-                env = _copy_course(template, home)
+                env = _copy_course(template, home, stock_execute=tool != "camp")
                 runs[tool] = tools[tool](home, env, assignments, args.workers)
             results.append(runs)
             nb, camp = runs["nbgrader"], runs["camp"]
