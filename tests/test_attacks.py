@@ -447,7 +447,7 @@ def test_no_huge_message_lands_in_a_grading_worker(batch):
     than the honest notebook that prints 5.7 MB costs."""
     growth = _growth(batch["memory"])
     print("worker growth with the relay (MB):", sorted(round(g / 1e6) for g in growth.values()))
-    assert len(growth) == 2 and max(growth.values()) < WORKER_GROWTH, growth
+    assert len(growth) >= 2 and max(growth.values()) < WORKER_GROWTH, growth  # a worker may be replaced
 
 
 @pytest.fixture(scope="module")
