@@ -129,28 +129,13 @@ def test_export_refuses_an_unknown_suffix(camp, tmp_path, capsys):
 def test_xlsx_writes_every_formula_start_as_text(fresh_home, tmp_path):
     """Roster names, districts and forged gradebook ids beginning with each of = + - @ tab CR read back from the
     XLSX as text cells holding exactly that text, marked quote-prefixed, with no formula anywhere in the file."""
-    import json
 
-    from nbgrader.api import Gradebook
     from openpyxl import load_workbook
-    from test_exports import HOSTILE_IDS, HOSTILE_NAMES
-
-    from camp import paths
+    from test_exports import HOSTILE_IDS, HOSTILE_NAMES, hostile_gradebook
 
     assert sorted({t[0] for t in HOSTILE_NAMES}) == sorted(FORMULA_START)
     assert sorted({t[0] for t in HOSTILE_IDS}) == sorted(FORMULA_START)
-    paths.ensure_tools_on_path()
-    paths.course_root().mkdir(parents=True)
-    people = {
-        f"p{i:03d}": {"name": name, "district": name, "role": "worker", "phone": ""}
-        for i, name in enumerate(HOSTILE_NAMES)
-    }
-    (paths.home() / "roster.json").write_text(json.dumps(people, ensure_ascii=False), encoding="utf-8")
-    with Gradebook(paths.db_url(), paths.COURSE_ID) as gb:
-        gb.update_or_create_assignment("00-start-here")
-        for student in [*people, *HOSTILE_IDS]:
-            gb.update_or_create_student(student, first_name=student if student in HOSTILE_IDS else "")
-            gb.add_submission("00-start-here", student)
+    people = hostile_gradebook()
     out = tmp_path / "grades.xlsx"
     _export(out)
 

@@ -52,11 +52,11 @@ def test_write_csv_reads_back_without_a_formula(tmp_path):
     assert [float(r["score"]) for r in back] == [-2, -2.5, 3, 0, 1.5, 7]
 
 
-def test_exported_grades_hold_no_formula(fresh_home, tmp_path):
-    """Roster names and forged gradebook ids starting with each formula character, through `camp export grades`."""
-    from nbgrader.api import Gradebook
+def hostile_gradebook() -> dict[str, dict]:
+    """A roster whose names (and districts) start with each formula character, and a gradebook that also holds
+    forged ids starting with them, each with a submission of 00; returns the roster."""
 
-    from grader.cli import main
+    from nbgrader.api import Gradebook
 
     paths.ensure_tools_on_path()
     paths.course_root().mkdir(parents=True)
@@ -70,6 +70,15 @@ def test_exported_grades_hold_no_formula(fresh_home, tmp_path):
         for student in [*people, *HOSTILE_IDS]:
             gb.update_or_create_student(student, first_name=student if student in HOSTILE_IDS else "")
             gb.add_submission("00-start-here", student)
+    return people
+
+
+def test_exported_grades_hold_no_formula(fresh_home, tmp_path):
+    """Roster names and forged gradebook ids starting with each formula character, through `camp export grades`."""
+
+    from grader.cli import main
+
+    people = hostile_gradebook()
     out = tmp_path / "grades.csv"
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["export", "grades", "--to", str(out)]) == 0
