@@ -332,7 +332,7 @@ def _her_lab_is_hindi_with_no_english_assignment_list(camp, participant: str) ->
     camp.as_user(participant, "PUT", setting, json={"raw": json.dumps({"locale": "hi_IN"})})
 
 
-def test_release_submit_collect_grade_feedback_through_the_hub(camp):
+def _release_submit_collect_grade_feedback_through_the_hub(camp):
     """The whole loop through real single-user servers; each participant sees only their own feedback."""
     alice, bob, carol = camp.participants
     trainer = camp.trainer
@@ -474,7 +474,7 @@ print(json.dumps(out, default=str))
     )
 
 
-def test_a_back_dated_submission_is_collected_with_its_true_time(camp):
+def _a_back_dated_submission_is_collected_with_its_true_time(camp):
     """After the due date, Carol submits again, claiming (folder name, timestamp.txt, file times) a moment just
     before it: collect names it back-dated and keeps the time it was really written, so it is late."""
     carol, trainer = camp.participants[2], camp.trainer
@@ -551,7 +551,7 @@ for student in {camp.participants!r}:
         assert any(n.startswith(f"{honest}+{ASSIGNMENT}+{kept}+") for n in names), (honest, kept)
 
 
-def test_a_second_trainer_grades_the_same_course_and_a_participant_cannot(camp):
+def _a_second_trainer_grades_the_same_course_and_a_participant_cannot(camp):
     """The second trainer collects, grades and returns feedback in her own Formgrader; the lead grades after her
     on the same files and gradebook; a participant reaches neither Formgrader nor the course."""
     alice, bob, _ = camp.participants
@@ -609,6 +609,15 @@ for student in {camp.participants!r}:
     assert "success" not in foreign.text
     denied = camp.camp(alice, "autograde", ASSIGNMENT, check=False)
     assert denied.returncode == 1 and "Permission denied" in denied.stderr + denied.stdout
+
+
+def test_the_camps_day_through_the_hub(camp):
+    """Release, submit, collect, grade and return through the hub; then a back-dated resubmission; then a second
+    trainer. One test, because each step builds on the one before (pytest-xdist may run a module's tests in another
+    order, or on a fresh hub after another module's tests, so separate tests could not rely on each other)."""
+    _release_submit_collect_grade_feedback_through_the_hub(camp)
+    _a_back_dated_submission_is_collected_with_its_true_time(camp)
+    _a_second_trainer_grades_the_same_course_and_a_participant_cannot(camp)
 
 
 def test_kernels_talk_to_their_server_over_private_unix_sockets_not_tcp_ports(camp):
