@@ -343,13 +343,7 @@ def batch(tmp_path_factory):
             home / "course" / "release" / A / f"{A}.ipynb", submitted / "renamed_notebook" / A / "mine.ipynb"
         )
         before = other.read_text(encoding="utf-8")
-        memory = WorkerMemory()
-        try:
-            result = engine.autograde_batch(
-                assignment=A, workers=2, cell_timeout=4, notebook_timeout=25, show_progress=False
-            )
-        finally:
-            memory.stop()
+        result, memory = _grade_sampling_memory(workers=2, cell_timeout=4, notebook_timeout=25)
         listening = listener.thread.is_alive()  # it accepted connections for the whole batch
         listener.close()
         from nbgrader.api import Gradebook
@@ -436,6 +430,16 @@ def test_a_huge_message_is_dropped_and_the_cell_says_so(batch, name):
 WORKER_GROWTH = 150_000_000  # bytes a grading worker may grow by over the forkserver it was forked from
 
 
+def _grade_sampling_memory(**limits) -> tuple:
+    """Grade assignment A's batch while every grading worker's memory is sampled: (result, memory)."""
+    memory = WorkerMemory()
+    try:
+        result = engine.autograde_batch(assignment=A, show_progress=False, **limits)
+    finally:
+        memory.stop()
+    return result, memory
+
+
 def _growth(memory: WorkerMemory) -> dict[int, int]:
     """Each worker's peak memory above the forkserver's (workers that never got going are left out)."""
     assert memory.base > 0 and memory.peak, (memory.base, memory.peak)
@@ -471,13 +475,7 @@ def unrelayed(tmp_path_factory):
             folder.mkdir(parents=True)
             nbformat.write(_with_code(release_nb, code), folder / f"{A}.ipynb")
             (folder / "answers.json").write_text(_answers(RIGHT), encoding="utf-8")
-        memory = WorkerMemory()
-        try:
-            result = engine.autograde_batch(
-                assignment=A, workers=1, cell_timeout=20, notebook_timeout=60, show_progress=False
-            )
-        finally:
-            memory.stop()
+        result, memory = _grade_sampling_memory(workers=1, cell_timeout=20, notebook_timeout=60)
     return {"result": result, "memory": memory}
 
 
