@@ -98,23 +98,52 @@ def _cell(page, code: str):
 
 def _run_all(page, base: str, notebook: str = NOTEBOOK) -> None:
     """Open the notebook, wait for its kernel, Run → Run All Cells, wait until every code cell has run."""
-    page.goto(f"{base}/lab/tree/{notebook}?token={TOKEN}")
+    # `reset`: a fresh workspace, so the notebook an earlier test opened is not restored beside this one (its unrun
+    # cells once kept this wait going until it timed out).
+    page.goto(f"{base}/lab/tree/{notebook}?reset&token={TOKEN}")
     idle = page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| Idle$"))
     dialog = page.locator(".jp-Dialog .jp-mod-accept")
     expect(idle.or_(dialog)).to_be_visible(timeout=60_000)
     if dialog.is_visible():
         dialog.click()
     expect(idle).to_be_visible(timeout=60_000)
+    _menu_run_all(page)
+    # Wait until every code cell has run; a cell that fails or a dialog ends the wait at once, with what it shows.
+    seen = []
+    deadline = time.monotonic() + 300
+    while True:
+        state = page.evaluate(RUN_STATE)
+        if state["unrun"] == 0:
+            break
+        if state["errors"]:
+            raise AssertionError(f"a cell failed during Run All: {state['errors'][:2]}")
+        if state["dialog"]:
+            raise AssertionError(f"a dialog came up during Run All: {state['dialog']!r}")
+        seen.append(f"{state['unrun']} of {state['total']} left, {state['running']} running")
+        if time.monotonic() > deadline:
+            raise AssertionError("Run All did not finish in 300 s: " + "; ".join(seen[-5:]))
+        page.wait_for_timeout(1000)
+    expect(idle).to_be_visible(timeout=60_000)
+
+
+def _menu_run_all(page) -> None:
     page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
-    page.wait_for_function(
-        """() => {
-        const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
-        return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-    }""",
-        timeout=300_000,  # lesson 05 beside the attack and hub tests on 2 busy cores took over 120 s
-    )
-    expect(idle).to_be_visible(timeout=60_000)
+
+
+#: Where Run All is: code cells not yet run, cells running or queued ([*]), error outputs, an open dialog's text.
+RUN_STATE = """() => {
+    const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+    const texts = prompts.map(p => p.textContent.trim());
+    return {
+        total: texts.length,
+        unrun: texts.length === 0 ? 1 : texts.filter(t => !/\\[\\d+\\]/.test(t)).length,
+        running: texts.filter(t => t.includes('*')).length,
+        errors: [...document.querySelectorAll('.jp-NotebookPanel [data-mime-type="application/vnd.jupyter.error"]')]
+            .map(e => e.textContent.slice(0, 300)),
+        dialog: (document.querySelector('.jp-Dialog') || {}).textContent || '',
+    };
+}"""
 
 
 def _measure(page, script: str, cells) -> list[str]:
