@@ -567,8 +567,12 @@ def proxy_command() -> Path | None:
     return Path(other) if other else None
 
 
-def ensure_proxy() -> Path:
-    """Install the npm package `configurable-http-proxy` into a local node_modules when it is missing."""
+def ensure_proxy(attempts: int = 3) -> Path:
+    """Install the npm package `configurable-http-proxy` into a local node_modules when it is missing.
+
+    npm installs into a fresh folder beside the final one, which takes its place only once the command is there:
+    an install cut short (CI once saw npm stop with ENOTEMPTY, exit 217) leaves no half-filled node_modules that
+    a later npm would call complete. A failed attempt is tried again; the last one's output is in the error."""
     found = proxy_command()
     if found:
         return found
@@ -576,22 +580,41 @@ def ensure_proxy() -> Path:
         raise CampError(
             "npm नहीं मिला", "npm is missing (Debian: nodejs, npm): configurable-http-proxy needs it"
         )
-    subprocess.run(
-        [
-            "npm",
-            "install",
-            "--silent",
-            "--no-audit",
-            "--no-fund",
-            "--prefix",
-            str(proxy_dir()),
-            PROXY_PACKAGE,
-        ],
-        check=True,
-    )
+    import fcntl
+    import tempfile
+    import time
+
+    final = proxy_dir()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with open(final.parent / f".{final.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two processes installing at once wait for each other
+        output = ""
+        for attempt in range(attempts):
+            found = proxy_command()
+            if found:
+                return found
+            work = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+            work.chmod(0o755)
+            done = subprocess.run(
+                ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(work), PROXY_PACKAGE],
+                capture_output=True,
+                text=True,
+            )
+            output = (done.stdout + done.stderr).strip()
+            if done.returncode == 0 and (work / "node_modules" / ".bin" / "configurable-http-proxy").exists():
+                shutil.rmtree(final, ignore_errors=True)  # what an older, broken install left
+                work.rename(final)
+                break
+            shutil.rmtree(work, ignore_errors=True)
+            if attempt + 1 < attempts:
+                time.sleep(5 * (attempt + 1))
     found = proxy_command()
     if not found:
-        raise CampError("configurable-http-proxy नहीं मिला", "configurable-http-proxy did not install")
+        tail = "\n".join(output.splitlines()[-8:])
+        raise CampError(
+            "configurable-http-proxy इंस्टॉल नहीं हुआ",
+            f"configurable-http-proxy did not install (npm, {attempts} attempts):\n{tail}",
+        )
     return found
 
 
