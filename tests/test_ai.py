@@ -967,7 +967,9 @@ def test_end_to_end_with_nbgrader_autograde(fresh_home, fake, capsys):
     nbformat.write(released, folder / f"{A}.ipynb")
     from camp import answers
 
-    reply = "यह दावा झूठा है, तहसील से पुष्टि की। " + uuid.uuid4().hex
+    # A marker of letters only: a hex id can hold ten digits in a row, which the PII scrub rightly takes for a phone.
+    marker = uuid.uuid4().hex.translate(str.maketrans("0123456789", "ghijklmnop"))
+    reply = "यह दावा झूठा है, तहसील से पुष्टि की। " + marker
     answers.save("q2_reply", reply, folder)
     (folder / "timestamp.txt").write_text("2026-11-28 10:00:00.000000 UTC", encoding="utf-8")
     assert api.autograde(A, "p001", force=True, create=True)["success"]

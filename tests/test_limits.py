@@ -428,7 +428,9 @@ def test_kernel_cgroups_stayed_under_their_caps_and_nothing_ran_as_root(bombed):
     assert watch.samples > 0, "kernel cgroups were there to read"
     assert 0 < watch.pids_peak <= KERNEL_LIMITS["pids"], watch.pids_peak
     assert watch.pids_peak >= KERNEL_LIMITS["pids"] * 0.9, "the fork or thread bomb did reach the cap"
-    assert 0 < watch.mem_peak <= KERNEL_LIMITS["memory"], watch.mem_peak
+    # The kernel may charge a few pages past memory.max while it kills a task (forced charges: CI once saw the cap
+    # + 4 KiB); the bomb, unbounded, would have taken gigabytes more. A small slack, not a second cap.
+    assert 0 < watch.mem_peak <= KERNEL_LIMITS["memory"] + 16 * 1024**2, watch.mem_peak
     assert watch.uids and 0 not in watch.uids, "participant processes ran as uid 0 outside their namespace"
     assert watch.limits_seen.get("pids.max") == {LIMIT_VALUES["pids.max"]}, watch.limits_seen
     memory = watch.limits_seen.get("memory.limit_in_bytes", set()) | watch.limits_seen.get(
