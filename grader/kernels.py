@@ -134,7 +134,13 @@ class ForkedProcess:
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            self.returncode = self.zygote.request(op="poll", pid=self.pid)["returncode"]
+            try:
+                self.returncode = self.zygote.request(op="poll", pid=self.pid)["returncode"]
+            except ZygoteStopped:
+                # The sandbox is gone and its kernels with it. Say "dead" (SIGKILL): nbclient's liveness check
+                # ends the cell at once. Raised instead, it ended only that check, and the cell waited out its
+                # whole timeout (2 min) before the worker noticed and graded the notebook again.
+                self.returncode = -9
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int | None:

@@ -460,6 +460,20 @@ def test_a_notebook_that_stops_the_sandbox_twice_is_marked_and_the_next_is_grade
     assert sum(scores["a_honest"].values()) == FULL and sum(scores["z_honest"].values()) == FULL, scores
 
 
+def test_a_kernel_whose_sandbox_is_gone_polls_as_dead():
+    """nbclient asks every second whether the kernel lives; with the zygote gone the answer must be "dead" (so the
+    cell ends at once and the worker grades the notebook again), not an exception that ends only the asking and
+    leaves the cell to wait out its timeout (the twice-stopped test above took 259 s that way, 22 s now)."""
+    from grader import kernels
+
+    class GoneZygote:
+        def request(self, **message):
+            raise kernels.ZygoteStopped("the grading sandbox stopped unexpectedly")
+
+    process = kernels.ForkedProcess(GoneZygote(), 12345)
+    assert process.poll() == -9 and process.returncode == -9
+
+
 def test_answer_records_are_plain_small_data():
     """The verdict reads at most one small JSON record per cell; anything else counts as no answer."""
     from camp.check import ANSWER_MIME
