@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -93,40 +92,3 @@ def test_the_lock_file_pins_every_declared_dependency_within_its_range():
             assert req.specifier.contains(version, prereleases=True), (
                 f"{req.name}=={version} ({marker}) vs {req}"
             )
-
-
-GROUPED = """
-import os, pytest
-pytestmark = pytest.mark.xdist_group("one")
-
-@pytest.fixture(scope="module")
-def shared():
-    with open(os.environ["SETUP_LOG"], "a") as f:
-        f.write(f"{os.getpid()}\\n")
-    return 1
-
-def test_a(shared): pass
-def test_b(shared): pass
-def test_c(shared): pass
-"""
-
-
-def test_xdist_groups_keep_a_module_on_one_worker(tmp_path):
-    """`make test` relies on --dist loadgroup: a group's tests on one worker, its module fixture built once (one
-    engine course, one bomb batch, one hub). pytest 9.2 with pytest-xdist 3.8 split every group silently (the
-    fixture ran once per worker: three bomb batches at once); this runs a small suite the same way."""
-    (tmp_path / "test_grouped.py").write_text(GROUPED, encoding="utf-8")
-    (tmp_path / "test_rest.py").write_text(
-        "import pytest\n@pytest.mark.parametrize('i', range(12))\ndef test_x(i): pass\n", encoding="utf-8"
-    )
-    log = tmp_path / "setups"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "3", "--dist", "loadgroup", "-p", "no:cacheprovider"],
-        cwd=tmp_path,
-        env={**os.environ, "SETUP_LOG": str(log)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert len(log.read_text().split()) == 1, "the group's module fixture was built on more than one worker"
