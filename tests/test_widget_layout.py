@@ -107,7 +107,8 @@ def _run_all(page, base: str, notebook: str = NOTEBOOK) -> None:
     if dialog.is_visible():
         dialog.click()
     expect(idle).to_be_visible(timeout=60_000)
-    _menu_run_all(page)
+    page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
     # Wait until every code cell has run; a cell that fails or a dialog ends the wait at once, with what it shows.
     seen = []
     deadline = time.monotonic() + 300
@@ -124,11 +125,6 @@ def _run_all(page, base: str, notebook: str = NOTEBOOK) -> None:
             raise AssertionError("Run All did not finish in 300 s: " + "; ".join(seen[-5:]))
         page.wait_for_timeout(1000)
     expect(idle).to_be_visible(timeout=60_000)
-
-
-def _menu_run_all(page) -> None:
-    page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
 
 
 #: Where Run All is: code cells not yet run, cells running or queued ([*]), error outputs, an open dialog's text.
