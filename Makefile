@@ -52,7 +52,7 @@ system-deps:
 	else echo "not installed:$$missing (needs root with apt-get): browser test skipped / weak grading sandbox"; fi
 
 # pytest-xdist workers: one more than the cores. Much of the suite waits on kernels, servers and browsers in other
-# processes; on 2 cores 3 workers took 19.5 min where 2 took 27.6 (the same clean clone, all passed both times).
+# processes; on 2 cores 3 workers took 19.5 and 27 min (two clean clones), 2 workers 27.6 min; all passed each time.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
 test: $(STAMP) system-deps
